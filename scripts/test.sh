@@ -68,7 +68,7 @@ if (cd training && $PY -m unittest discover -s tests -t . 2>&1 | tee "$logdir/tr
   passed=$((passed + n))
 else
   n=$(grep -Eo '^Ran [0-9]+ test' "$logdir/training.log" | grep -Eo '[0-9]+' || echo 0)
-  f=$(grep -Eo 'failures=[0-9]+|errors=[0-9]+' "$logdir/training.log" | grep -Eo '[0-9]+' | paste -sd+ | bc 2>/dev/null || echo 1)
+  f=$(grep -Eo '(failures|errors)=[0-9]+' "$logdir/training.log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
   [ -n "$f" ] && [ "$f" -gt 0 ] || f=1
   passed=$((passed + n - f)); failed=$((failed + f))
 fi
