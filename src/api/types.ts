@@ -124,6 +124,8 @@ export interface ReadRequest {
   /** ISO 8601 UTC, or null to use the time of reading. */
   timestamp: string | null;
   filename: string;
+  /** Notes for the caller that did not fail validation (ignored config keys, strict without regions). */
+  warnings?: string[];
 }
 
 /** Error body, in the style of the API's error responses. */
