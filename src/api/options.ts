@@ -146,7 +146,7 @@ function parseConfig(value: unknown, warnings: string[]): EngineConfig {
     if (raw.trim() === '') raw = {};
     else {
       try {
-        raw = JSON.parse(raw);
+        raw = JSON.parse(raw) ?? {}; // JSON null: no config
       } catch (e) {
         throw new ApiValidationError('config', `config: invalid JSON: ${(e as Error).message}`);
       }
