@@ -1,0 +1,150 @@
+"""Training / evaluation crops for the plate reader, with the engine's crop convention.
+
+The crop (models/README.md): the detector box widened on each side by crop_pad[0]·box width and crop_pad[1]·box
+height, clipped to the photo, stretched to WIDTH×HEIGHT with bilinear sampling. For training, the box is jittered by
+up to ±10 % of its size per edge (detectors are imprecise).
+
+Synthetic: render_plate() -> perspective warp -> pasted over a ro-dashcam TRAIN frame (often right over a real plate,
+so the margin is a real bumper) -> camera effects -> crop. Real: legible ro-dashcam TRAIN plates (splits.py), with
+the same jitter and camera effects.
+"""
+import os
+import sys
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from training.common import splits  # noqa: E402
+from training.synth.render import render_plate, REGIONS  # noqa: E402
+from training.synth.scene import warp_plate, paste, camera  # noqa: E402
+from training.ocr.model import ALPHABET, HEIGHT, WIDTH, SLOTS  # noqa: E402
+
+CROP_PAD = (0.06, 0.12)
+RO_DIR = os.path.join(splits.DATA, "ro-dashcam")
+EMPTY = len(ALPHABET)
+
+
+def encode(text):
+    y = np.full(SLOTS, EMPTY, np.int64)
+    for i, ch in enumerate(text[:SLOTS]):
+        y[i] = ALPHABET.index(ch)
+    return y
+
+
+def decode(idx):
+    return "".join(ALPHABET[i] for i in idx if i < len(ALPHABET))
+
+
+def crop(img, box, out_w=WIDTH, out_h=HEIGHT, pad=CROP_PAD):
+    """The engine's crop: box widened by pad, clipped to the image, stretched (bilinear) to out_w x out_h."""
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    x0, x1 = max(0.0, x0 - pad[0] * bw), min(float(img.shape[1]), x1 + pad[0] * bw)
+    y0, y1 = max(0.0, y0 - pad[1] * bh), min(float(img.shape[0]), y1 + pad[1] * bh)
+    # sample pixel centres like a plain bilinear resize of the [x0, x1) x [y0, y1) window
+    sx, sy = (x1 - x0) / out_w, (y1 - y0) / out_h
+    M = np.array([[sx, 0, x0 + 0.5 * sx - 0.5], [0, sy, y0 + 0.5 * sy - 0.5]], np.float32)
+    return cv2.warpAffine(img, M, (out_w, out_h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def jitter(rng, box, amount=0.10):
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    d = rng.uniform(-amount, amount, 4)
+    return (x0 + d[0] * bw, y0 + d[1] * bh, x1 + d[2] * bw, y1 + d[3] * bh)
+
+
+def _read_rgb(path):
+    im = cv2.imread(path, cv2.IMREAD_COLOR)
+    return cv2.cvtColor(im, cv2.COLOR_BGR2RGB)
+
+
+class Backgrounds:
+    """ro-dashcam TRAIN frames (never val) with their plate boxes, used as scenery behind synthetic plates."""
+
+    def __init__(self, rng, n=120):
+        rows = [r for r in splits.ro_rows("train")]
+        idx = rng.choice(len(rows), size=min(n, len(rows)), replace=False)
+        self.frames = []
+        for i in idx:
+            r = rows[i]
+            self.frames.append((_read_rgb(os.path.join(RO_DIR, r["file"])), r["plates"], "night" in r["file"]))
+
+    def pick(self, rng):
+        return self.frames[rng.integers(len(self.frames))]
+
+
+def synth_sample(rng, bgs, region=None):
+    """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region)."""
+    p = render_plate(rng, region)
+    plate, lines = p["image"], p["lines"]
+    pw = float(np.exp(rng.uniform(np.log(45), np.log(320))))
+    if lines == 2 or plate.shape[1] < 2.5 * plate.shape[0]:
+        pw *= plate.shape[1] / plate.shape[0] / 4.5 * 1.6  # square plates: similar area, not similar width
+    patch, quad = warp_plate(rng, plate, pw)
+    qx0, qy0 = quad.min(axis=0)
+    qx1, qy1 = quad.max(axis=0)
+    qw, qh = qx1 - qx0, qy1 - qy0
+    cw, ch = int(qw * 2.0 + 20), int(qh * 2.6 + 20)
+    frame, boxes, is_night = bgs.pick(rng)
+    night = is_night or rng.random() < 0.1
+    if rng.random() < 0.08:
+        canvas = np.empty((ch, cw, 3), np.float32)
+        canvas[:] = rng.uniform(0, 1, 3)
+        canvas += rng.normal(0, 0.05, canvas.shape).astype(np.float32)
+    else:
+        if boxes and lines == 1 and rng.random() < 0.65:
+            bx0, by0, bx1, by1 = boxes[rng.integers(len(boxes))]
+            s = max(qw / max(bx1 - bx0, 1), qh / max(by1 - by0, 1)) * rng.uniform(1.0, 1.12)
+            cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+        else:
+            s = rng.uniform(0.6, 3.0)
+            cx, cy = rng.uniform(0, frame.shape[1]), rng.uniform(frame.shape[0] * 0.3, frame.shape[0])
+        M = np.array([[s, 0, cw / 2 - s * cx], [0, s, ch / 2 - s * cy]], np.float32)
+        canvas = cv2.warpAffine(frame, M, (cw, ch), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        canvas = canvas.astype(np.float32) / 255.0
+    px, py = int(cw / 2 - qw / 2 - qx0), int(ch / 2 - qh / 2 - qy0)
+    paste(canvas, patch, px, py)
+    img = camera(rng, np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8), night=night and not is_night,
+                 max_blur=float(np.clip(qh / 25.0, 0.5, 1.8)))
+    box = (px + qx0, py + qy0, px + qx1, py + qy1)
+    return crop(img, jitter(rng, box)), p["text"], p["region"]
+
+
+class RealPlates:
+    """Legible ro-dashcam plates of one split, kept as a window around each box."""
+
+    def __init__(self, split="train"):
+        rows = [r for r in splits.ro_plate_rows(split) if r["legible"] and r["text"]]
+        self.items = []
+        cache = {}
+        for r in rows:
+            f = r["file"]
+            if f not in cache:
+                cache = {f: _read_rgb(os.path.join(RO_DIR, f))}
+            im = cache[f]
+            x0, y0, x1, y1 = r["box"]
+            bw, bh = x1 - x0, y1 - y0
+            wx0, wy0 = int(max(0, x0 - bw)), int(max(0, y0 - bh * 1.5))
+            wx1, wy1 = int(min(im.shape[1], x1 + bw)), int(min(im.shape[0], y1 + bh * 1.5))
+            win = im[wy0:wy1, wx0:wx1].copy()
+            self.items.append((win, (x0 - wx0, y0 - wy0, x1 - wx0, y1 - wy0), r["text"], r))
+
+    def __len__(self):
+        return len(self.items)
+
+    def exact(self, i):
+        """The plain engine crop of item i (for evaluation): no jitter, no effects."""
+        win, box, text, _ = self.items[i]
+        return crop(win, box), text
+
+    def sample(self, rng):
+        win, box, text, _ = self.items[rng.integers(len(self.items))]
+        img = camera(rng, win, strength=0.6) if rng.random() < 0.7 else win
+        return crop(img, jitter(rng, box)), text, "ro"
+
+
+def region_index(code):
+    return REGIONS.index(code)

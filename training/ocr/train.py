@@ -1,0 +1,160 @@
+"""Train the plate reader on pre-rendered synthetic shards + the legible ro-dashcam TRAIN plates.
+
+    nohup /usr/bin/python3 training/ocr/train.py --minutes 70 > training/runs/ocr/train.log 2>&1 &
+
+Resumes from training/runs/ocr/last.pt when it exists. The learning rate follows a cosine over the wall-clock budget
+(--minutes), so a run ends on time whatever the machine's speed. One CPU thread (the machine is shared).
+"""
+import argparse
+import glob
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from training.ocr import data as D  # noqa: E402
+from training.ocr.model import PlateOCR, count_params, ALPHABET  # noqa: E402
+from training.synth.render import REGIONS  # noqa: E402
+
+
+class ShardPool:
+    def __init__(self, pattern, keep=60):
+        self.pattern, self.keep = pattern, keep
+        self.loaded = {}
+
+    def refresh(self, rng):
+        files = sorted(f for f in glob.glob(self.pattern) if not f.endswith(".tmp.npz"))
+        new = [f for f in files if f not in self.loaded]
+        for f in new:
+            try:
+                z = np.load(f)
+                self.loaded[f] = (z["x"], z["y"], z["r"])
+            except Exception as e:  # a shard being written
+                print("skip", f, e, flush=True)
+        while len(self.loaded) > self.keep:  # drop random old shards; newer ones are fresher data
+            ks = list(self.loaded)
+            del self.loaded[ks[rng.integers(len(ks) - 1)]]
+        self.keys = list(self.loaded)
+
+    def batch(self, rng, n):
+        xs, ys, rs = [], [], []
+        for _ in range(n):
+            x, y, r = self.loaded[self.keys[rng.integers(len(self.keys))]]
+            i = rng.integers(len(x))
+            xs.append(x[i]); ys.append(y[i]); rs.append(r[i])
+        return np.stack(xs), np.stack(ys), np.array(rs)
+
+
+def to_tensor(x):
+    return torch.from_numpy(x).permute(0, 3, 1, 2).float().div_(255.0)
+
+
+def exact_match(net, real):
+    net.eval()
+    ok = 0
+    with torch.no_grad():
+        xs, texts = zip(*[real.exact(i) for i in range(len(real))])
+        logits, _ = net.forward_logits(to_tensor(np.stack(xs)))
+        pred = logits.argmax(-1).numpy()
+    for p, t in zip(pred, texts):
+        ok += D.decode(p) == t
+    net.train()
+    return ok / len(real)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=70)
+    ap.add_argument("--run", default="training/runs/ocr")
+    ap.add_argument("--cache", default="training/cache/ocr/*.npz")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--real", type=float, default=0.2, help="fraction of each batch from real train plates")
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--width", type=float, default=0.75)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--monitor_val", action="store_true",
+                    help="log exact match on the held-out real plates (monitoring only, never used for selection)")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed + int(time.time()) % 100000)
+    os.makedirs(a.run, exist_ok=True)
+    net = PlateOCR(len(REGIONS), width=a.width)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
+    step, elapsed = 0, 0.0
+    last = os.path.join(a.run, "last.pt")
+    if os.path.exists(last):
+        ck = torch.load(last, map_location="cpu")
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, elapsed = ck["step"], ck["elapsed"]
+        print("resumed at step %d, %.1f min" % (step, elapsed / 60), flush=True)
+    print("params %d" % count_params(net), flush=True)
+    real = D.RealPlates("train")
+    val = D.RealPlates("val") if a.monitor_val else None
+    pool = ShardPool(a.cache)
+    pool.refresh(rng)
+    while not pool.keys:
+        print("waiting for shards", flush=True)
+        time.sleep(20)
+        pool.refresh(rng)
+    budget = a.minutes * 60
+    n_real = int(round(a.batch * a.real))
+    t_start = time.time() - elapsed
+    t_log, seen, loss_acc, acc_acc, n_acc = time.time(), 0, 0.0, 0.0, 0
+    net.train()
+    while True:
+        elapsed = time.time() - t_start
+        if elapsed >= budget:
+            break
+        frac = elapsed / budget
+        lr = a.lr * min(1.0, (step + 1) / 300) * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, y, r = pool.batch(rng, a.batch - n_real)
+        if n_real:
+            rx, rt, _ = zip(*[real.sample(rng) for _ in range(n_real)])
+            x = np.concatenate([x, np.stack(rx)])
+            y = np.concatenate([y, np.stack([D.encode(t) for t in rt])])
+            r = np.concatenate([r, np.full(n_real, REGIONS.index("ro"))])
+        xt, yt, rt_ = to_tensor(x), torch.from_numpy(y), torch.from_numpy(r)
+        chars, region = net.forward_logits(xt)
+        loss = F.cross_entropy(chars.reshape(-1, chars.shape[-1]), yt.reshape(-1), label_smoothing=0.05) \
+            + 0.1 * F.cross_entropy(region, rt_)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        seen += len(x)
+        loss_acc += loss.item()
+        acc_acc += (chars.argmax(-1) == yt).all(1).float().mean().item()
+        n_acc += 1
+        if step % 50 == 0:
+            dt = time.time() - t_log
+            print("step %d  %.1f min  lr %.5f  loss %.3f  batch-exact %.3f  %.0f samples/s  shards %d" % (
+                step, elapsed / 60, lr, loss_acc / n_acc, acc_acc / n_acc, seen / dt, len(pool.keys)), flush=True)
+            t_log, seen, loss_acc, acc_acc, n_acc = time.time(), 0, 0.0, 0.0, 0
+        if step % 200 == 0:
+            pool.refresh(rng)
+        if step % 500 == 0:
+            save(net, opt, step, time.time() - t_start, a, last)
+            if val is not None:
+                print("  monitor: real-val exact %.3f  real-train exact %.3f" % (exact_match(net, val),
+                                                                               exact_match(net, real)), flush=True)
+    save(net, opt, step, time.time() - t_start, a, last)
+    print("done: step %d, %.1f min" % (step, (time.time() - t_start) / 60), flush=True)
+
+
+def save(net, opt, step, elapsed, a, path):
+    tmp = path + ".tmp"
+    torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed,
+                "regions": REGIONS, "alphabet": ALPHABET, "width": a.width}, tmp)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    main()
