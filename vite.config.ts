@@ -1,0 +1,59 @@
+import { cpSync, existsSync, readdirSync, statSync, createReadStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// Multi-threaded WASM needs SharedArrayBuffer, which needs cross-origin isolation.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const modelsDir = fileURLToPath(new URL('./models', import.meta.url));
+/** The files the app fetches at run time: graphs, sidecars and the manifest (model cards stay in the repo). */
+const isModelAsset = (name: string) => /\.(onnx|json)$/.test(name);
+
+/**
+ * models/ lives at the repo root (training writes it, the CLI reads it), not in public/.
+ * Serve it at /models/ in dev and copy it to dist/models/ on build, rather than duplicating it in public/.
+ */
+function modelsPlugin(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'alpr-models',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use('/models/', (req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0].replace(/^\/+/, ''));
+        if (!isModelAsset(name) || name.includes('/') || name.includes('..')) return next();
+        const file = join(modelsDir, name);
+        if (!existsSync(file)) return next();
+        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
+        createReadStream(file).pipe(res);
+      });
+    },
+    writeBundle() {
+      if (!existsSync(modelsDir)) return;
+      for (const name of readdirSync(modelsDir)) {
+        if (isModelAsset(name)) cpSync(join(modelsDir, name), join(outDir, 'models', name));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative base: the build works from any sub-path (GitHub Pages, the widget's host page).
+  base: './',
+  plugins: [react(), modelsPlugin()],
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+});
