@@ -36,7 +36,7 @@ const HINT_WEIGHT = 8;
 const FIT_REGULAR = 1;
 const FIT_GENERIC = 0.3;
 const FIT_UNKNOWN = 0.3;
-const FIT_NONE = 0.05;
+const FIT_NONE = 0.02;
 const LOOK_FLOOR = 0.01;
 /** Mass left for "some region we cannot tell": large without a look model, small with one. */
 const OTHER_MASS_NO_LOOK = 1;
@@ -159,7 +159,7 @@ function fallbackRegion(reading: string): RegionGuess {
  *   hint(c) = 8 when c or its country is hinted, else 1
  *   fit(c)  = 1/sqrt(n) when a regular format fits, n being the number of c's regular templates of that
  *             length (a region with many formats fits more strings by chance); 0.3 when only a vanity
- *             format fits or no formats are known; 0.05 when formats are known but none fits
+ *             format fits or no formats are known; 0.02 when formats are known but none fits
  *   look(c) = lookProbs[c] (else its country's) + 0.01 with a look model, else 1
  * and score(c) = w(c) / (sum of w + Z), Z = 1 without a look model, 0.05 with one: the mass of "a region we
  * cannot tell", so that a format alone never gives a confident answer. A country is no contender when one of
