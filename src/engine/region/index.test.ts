@@ -257,7 +257,7 @@ describe('region code and score', () => {
   });
 
   it('keeps every score within 0..1', () => {
-    const looks = [null, { gb: 1 }, { gb: 0.5, de: 0.5 }, { zz: 1 }];
+    const looks: Array<Record<string, number> | null> = [null, { gb: 1 }, { gb: 0.5, de: 0.5 }, { zz: 1 }];
     for (const reading of ['AB12CDE', 'ABC123', '1', 'ABCDEFGHIJ', '7ABC123']) {
       for (const look of looks) {
         for (const hints of [[], ['gb'], ['us-ca', 'mx']]) {
