@@ -251,6 +251,25 @@ describe('region code and score', () => {
     expect(g.score).toBeLessThan(0.2);
   });
 
+  it('adds up the look of states: a country when no state stands out, the state when one does', () => {
+    const spread = { 'us-ca': 0.3, 'us-ny': 0.3, 'us-tx': 0.3, gb: 0.1 };
+    const g = guessRegion('ABC1234', spread, []);
+    expect(g.code).toBe('us');
+    expect(g.score).toBeGreaterThan(0.5);
+    expect(guessRegion('7ABC123', { 'us-ca': 0.8, 'us-ny': 0.1, de: 0.1 }, []).code).toBe('us-ca');
+  });
+
+  it('gives a hinted state the look of its whole country', () => {
+    const g = guessRegion('7ABC123', { 'us-ny': 0.4, 'us-tx': 0.4, be: 0.2 }, ['us-ca']);
+    expect(g.code).toBe('us-ca');
+    expect(g.score).toBeGreaterThan(0.8);
+  });
+
+  it("ignores the look model's classes that are not regions (e.g. generic)", () => {
+    const g = guessRegion('ABC123', { generic: 0.95, lt: 0.05 }, []);
+    expect(g.code).toBe('lt');
+  });
+
   it('ignores look-model codes that are not regions, and is case-insensitive on them', () => {
     const g = guessRegion('ABC123', { XX: 0.9, LT: 0.1 }, []);
     expect(g.code).toBe('lt');

@@ -160,30 +160,52 @@ function fallbackRegion(reading: string): RegionGuess {
  *   fit(c)  = 1/sqrt(n) when a regular format fits, n being the number of c's regular templates of that
  *             length (a region with many formats fits more strings by chance); 0.3 when only a vanity
  *             format fits or no formats are known; 0.02 when formats are known but none fits
- *   look(c) = lookProbs[c] (else its country's) + 0.01 with a look model, else 1
+ *   look(c) = with a look model, + 0.01: for a country or a hinted state, the probability of the country and
+ *             all its states; for another state, its own (else its country's); without one, 1
  * and score(c) = w(c) / (sum of w + Z), Z = 1 without a look model, 0.05 with one: the mass of "a region we
- * cannot tell", so that a format alone never gives a confident answer. A country is no contender when one of
- * its hinted states is. With no contender at all, the nearest country by format, with score 0.01.
+ * cannot tell", so that a format alone never gives a confident answer. The look model adds a country when
+ * the country and its states reach 1%; a state stands in for its country when it holds at least half of that.
+ * When a state is hinted, its country and the country's other states are no contenders. With no contender at
+ * all, the nearest country by format, with score 0.01.
  */
-export function guessRegion(reading: string, lookProbs: Record<string, number> | null, hints: readonly string[]): RegionGuess {
-  const contenders = new Set<string>(hints);
+export function guessRegion(
+  reading: string,
+  lookProbs: Record<string, number> | null,
+  hints: readonly string[],
+): RegionGuess {
+  const hinted = new Set(hints);
+  const hintedStateOf = new Set<string>(); // countries one of whose states is hinted
+  for (const h of hints) if (countryOf(h) !== h) hintedStateOf.add(countryOf(h));
+
+  // The look model may speak of countries and of states. A country's look is its own probability plus its
+  // states'; a state stands for its country only when it holds at least half of that mass (else the look model
+  // knows the country, not the state).
   const look = new Map<string, number>();
+  const mass = new Map<string, number>();
   if (lookProbs) {
     for (const [k, v] of Object.entries(lookProbs)) {
       const code = k.toLowerCase();
-      if (!getRegion(code) || !Number.isFinite(v)) continue;
-      look.set(code, v);
-      if (v >= LOOK_FLOOR) contenders.add(code);
+      if (!getRegion(code) || !Number.isFinite(v) || v <= 0) continue;
+      look.set(code, (look.get(code) ?? 0) + v);
+      mass.set(countryOf(code), (mass.get(countryOf(code)) ?? 0) + v);
     }
   }
-  for (const c of fittingCountries(reading)) contenders.add(c);
-  for (const h of hints) {
-    const country = countryOf(h);
-    if (country !== h) contenders.delete(country);
+  const lookOf = (c: string): number => {
+    const country = countryOf(c);
+    if (c === country || hinted.has(c)) return mass.get(country) ?? 0;
+    return look.get(c) ?? look.get(country) ?? 0;
+  };
+
+  const contenders = new Set<string>(hints);
+  for (const [country, m] of mass) {
+    if (m < LOOK_FLOOR || hintedStateOf.has(country)) continue;
+    let rep = country;
+    for (const [code, v] of look) if (code !== country && countryOf(code) === country && v >= m / 2) rep = code;
+    contenders.add(rep);
   }
+  for (const c of fittingCountries(reading)) if (!hintedStateOf.has(c)) contenders.add(c);
   if (contenders.size === 0) return fallbackRegion(reading);
 
-  const hinted = new Set(hints);
   let best = '';
   let bestW = -1;
   let total = 0;
@@ -198,7 +220,7 @@ export function guessRegion(reading: string, lookProbs: Record<string, number> |
           : kind === 'unknown'
             ? FIT_UNKNOWN
             : FIT_NONE;
-    const lk = lookProbs ? (look.get(c) ?? look.get(countryOf(c)) ?? 0) + LOOK_FLOOR : 1;
+    const lk = lookProbs ? lookOf(c) + LOOK_FLOOR : 1;
     const w = hint * fit * lk;
     total += w;
     if (w > bestW) {
