@@ -61,6 +61,12 @@ describe('regions', () => {
     expect(parseRequest({ regions: ['fr de'] }).regions).toEqual(['fr', 'de']);
   });
 
+  it("takes a 'region' field as more regions (the reference's strict curl example)", () => {
+    expect(parseRequest({ region: 'us-ca', config: '{"region":"strict"}' }).regions).toEqual(['us-ca']);
+    expect(parseRequest({ regions: 'mx', region: ['us-ca', 'mx'] }).regions).toEqual(['mx', 'us-ca']);
+    expect(() => parseRequest({ region: 'zz' })).toThrow(ApiValidationError);
+  });
+
   it('ignores empty entries', () => {
     expect(parseRequest({ regions: ['', ' '] }).regions).toEqual([]);
   });

@@ -7,6 +7,7 @@
 //   reference: "A region must be specified in order for this parameter to work"); a warning says so. With
 //   `text_formats` it still filters: the reading must match one of them.
 // - `regions` may also be one comma- or space-separated string ("mx,us-ca"); duplicates are dropped, order kept.
+//   A `region` field is taken as more `regions` (the reference's strict example sends `-F region=us-ca`).
 // - `threshold_d` / `threshold_o` accept numbers or numeric strings, 0..1 inclusive.
 // - `mode: "normal"` is accepted as the explicit default.
 // - `text_formats` are compiled case-insensitively and anchored (the whole reading must match).
@@ -17,6 +18,8 @@ import { normalizeTimestamp } from './time';
 
 export type RequestInput = {
   regions?: string | string[];
+  /** Accepted as a synonym of `regions` (the reference's own "Strict region matching" example sends `region`). */
+  region?: string | string[];
   config?: string | Partial<EngineConfig> | null;
   mmc?: boolean | string;
   camera_id?: string | null;
@@ -214,7 +217,11 @@ export function parseRequest(input: RequestInput): ReadRequest {
     throw new ApiValidationError('request', 'request: expected an object of request fields');
   }
   const warnings: string[] = [];
-  const regions = parseRegions(input.regions);
+  const regions = parseRegions(
+    input.region === undefined || input.region === null
+      ? input.regions
+      : ([] as unknown[]).concat(input.regions ?? [], input.region),
+  );
   const config = parseConfig(input.config, warnings);
   if (config.region === 'strict' && regions.length === 0) {
     warnings.push(
