@@ -80,20 +80,20 @@ def synth_sample(rng, bgs, region=None):
     """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region)."""
     p = render_plate(rng, region)
     plate, lines = p["image"], p["lines"]
-    pw = float(np.exp(rng.uniform(np.log(45), np.log(320))))
+    pw = float(np.exp(rng.uniform(np.log(55), np.log(300))))
     if lines == 2 or plate.shape[1] < 2.5 * plate.shape[0]:
         pw *= plate.shape[1] / plate.shape[0] / 4.5 * 1.6  # square plates: similar area, not similar width
     patch, quad = warp_plate(rng, plate, pw)
     qx0, qy0 = quad.min(axis=0)
     qx1, qy1 = quad.max(axis=0)
     qw, qh = qx1 - qx0, qy1 - qy0
-    cw, ch = int(qw * 2.0 + 20), int(qh * 2.6 + 20)
+    cw, ch = int(qw * 1.5 + 16), int(qh * 1.9 + 16)
     frame, boxes, is_night = bgs.pick(rng)
     night = is_night or rng.random() < 0.1
     if rng.random() < 0.08:
         canvas = np.empty((ch, cw, 3), np.float32)
         canvas[:] = rng.uniform(0, 1, 3)
-        canvas += rng.normal(0, 0.05, canvas.shape).astype(np.float32)
+        canvas += rng.standard_normal(canvas.shape, dtype=np.float32) * 0.05
     else:
         if boxes and lines == 1 and rng.random() < 0.65:
             bx0, by0, bx1, by1 = boxes[rng.integers(len(boxes))]
@@ -108,7 +108,7 @@ def synth_sample(rng, bgs, region=None):
     px, py = int(cw / 2 - qw / 2 - qx0), int(ch / 2 - qh / 2 - qy0)
     paste(canvas, patch, px, py)
     img = camera(rng, np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8), night=night and not is_night,
-                 max_blur=float(np.clip(qh / 25.0, 0.5, 1.8)))
+                 max_blur=float(np.clip(qh / 30.0, 0.4, 1.5)))
     box = (px + qx0, py + qy0, px + qx1, py + qy1)
     return crop(img, jitter(rng, box)), p["text"], p["region"]
 

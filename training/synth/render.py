@@ -420,7 +420,7 @@ def _plate_eu(rng, region, two_line):
     if not two_line:
         ch = h * rng.uniform(0.66, 0.76)
         y0 = (h - ch) / 2 + rng.uniform(-1, 1) * h * 0.03
-        if region == "ro" and rng.random() < 0.15:
+        if region == "ro" and rng.random() < 0.08:
             s = " \u00b7 ".join(parts)  # some RO plates print a dot between the groups (not read as a character)
         elif region == "de" and len(parts) == 3:
             s = None

@@ -86,14 +86,14 @@ def camera(rng, img, night=False, strength=1.0, max_blur=1.6):
         x = x * rng.uniform(0.5, 0.9) + rng.uniform(0.05, 0.3)
     x = np.clip(x, 0, 1)
     r = rng.random()
-    if r < 0.35 * strength:
+    if r < 0.25 * strength:
         s = rng.uniform(0.3, max(0.4, max_blur))
         x = cv2.GaussianBlur(x, (0, 0), s)
-    elif r < 0.55 * strength:
+    elif r < 0.37 * strength:
         x = cv2.filter2D(x, -1, motion_kernel(rng, int(rng.integers(2, max(3, int(2 * max_blur + 2))))))
     if rng.random() < 0.6 or night:
         sigma = rng.uniform(0.005, 0.05 if not night else 0.08) * strength
-        x = x + rng.normal(0, sigma, x.shape).astype(np.float32)
+        x = x + rng.standard_normal(x.shape, dtype=np.float32) * np.float32(sigma)
     out = np.clip(x * 255 + 0.5, 0, 255).astype(np.uint8)
     if rng.random() < 0.5:
         q = int(rng.uniform(25, 90))
