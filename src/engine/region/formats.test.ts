@@ -72,7 +72,7 @@ describe('typical plates fit their region', () => {
     ['pl', 'WA12345'], ['pl', 'KRA1234'],
     ['ro', 'B123ABC'], ['ro', 'CJ12ABC'],
     ['cz', '1A23456'], ['sk', 'BA123AB'], ['hu', 'ABC123'], ['hu', 'AABB123'],
-    ['at', 'W12345A'], ['ch', 'ZH123456'], ['se', 'ABC123'], ['se', 'ABC12D'],
+    ['at', 'W12345A'], ['at', 'FK1ABC'], ['at', 'W1234AB'], ['kz', 'A123BCD'], ['md', 'CUAB12'], ['ch', 'ZH123456'], ['se', 'ABC123'], ['se', 'ABC12D'],
     ['no', 'AB12345'], ['dk', 'AB12345'], ['fi', 'ABC123'], ['ee', '123ABC'],
     ['lv', 'AB1234'], ['lt', 'ABC123'], ['lu', 'AB1234'],
     ['hr', 'ZG1234AB'], ['rs', 'BG123AB'], ['me', 'PGAB123'], ['bg', 'CA1234AB'],

@@ -83,7 +83,7 @@ export const FORMATS: ReadonlyArray<RegionFormats> = [
   // --- Countries marked "Prediction: Yes" in the reference ---
   { region: 'ar', formats: ['LLLDDD', 'LLDDDLL'], source: wp('Argentina'), note: '1995-2016 AAA999; Mercosur AA999AA' },
   { region: 'am', formats: ['DDLLDDD'], source: wp('Armenia') },
-  { region: 'at', formats: ['L{1,2}D{2,5}L{1,2}', 'L{1,2}L{1,3}D{1,3}'], source: wp('Austria'), note: 'district code + serial' },
+  { region: 'at', formats: ['L{1,2}D{1,5}L{1,3}'], generic: ['L{2,7}D{1,3}'], source: wp('Austria'), note: 'district 1-2 letters + digits + letters (W 12345 A, FK 1 ABC, XX 123 AB); personalised: letters then digits' },
   { region: 'az', formats: ['DDLLDDD'], source: wp('Azerbaijan') },
   { region: 'by', formats: ['DDDDLLD'], source: wp('Belarus') },
   { region: 'be', formats: ['DLLLDDD', 'LLLDDD'], source: wp('Belgium') },
@@ -108,11 +108,11 @@ export const FORMATS: ReadonlyArray<RegionFormats> = [
   { region: 'il', formats: ['D{7,8}'], source: wp('Israel') },
   { region: 'it', formats: ['LLDDDLL'], source: wp('Italy') },
   { region: 'jp', formats: ['D{2,3}D{4}'], generic: ['D{1,4}'], source: wp('Japan'), note: 'class number + serial; the kana and place name are not Latin' },
-  { region: 'kz', formats: ['DDDLLLDD', 'DDDLLDD'], source: wp('Kazakhstan') },
+  { region: 'kz', formats: ['DDDLLLDD', 'DDDLLDD', 'LDDDL{2,3}'], source: wp('Kazakhstan'), note: '2012+ 123 ABC + region 02; 1993-2012 A 123 BC(D)' },
   { region: 'lv', formats: ['LLD{1,4}'], source: wp('Latvia') },
   { region: 'lt', formats: ['LLLDDD'], source: wp('Lithuania') },
   { region: 'lu', formats: ['LLDDDD', 'D{4,5}'], source: wp('Luxembourg') },
-  { region: 'md', formats: ['LLLDDD', 'LLLLDDD'], source: wp('Moldova') },
+  { region: 'md', formats: ['LLLDDD', 'L{3,4}D{1,3}'], source: wp('Moldova'), note: '2015+ ABC 123; before: district 1-2 letters + 2 letters + 1-3 digits' },
   { region: 'mc', formats: ['LDDD', 'DDDD', 'LLDD'], source: wp('Monaco') },
   { region: 'me', formats: ['LLL{1,2}DDD'], source: wp('Montenegro') },
   {
