@@ -140,6 +140,11 @@ describe('shapeResponse: values', () => {
     expect(r.filename).toBe('car.jpg');
   });
 
+  it('writes region codes in lower case', () => {
+    const r = plates(shapeResponse([finding({ region: { code: 'US-CA', score: 0.5 } })], req(), 0));
+    expect(r.results[0].region.code).toBe('us-ca');
+  });
+
   it('clamps scores to 0..1 and coordinates to >= 0', () => {
     const r = plates(
       shapeResponse(

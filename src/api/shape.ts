@@ -151,7 +151,7 @@ function shapePlateResult(f: PlateFinding, mmc: boolean): PlateResult {
   const r: PlateResult = {
     box: shapeBox(f.box),
     plate,
-    region: { code: f.region.code, score: shapeScore(f.region.score) },
+    region: { code: f.region.code.toLowerCase(), score: shapeScore(f.region.score) },
     vehicle: shapeVehicle(f.vehicle),
     score: shapeScore(f.score),
     candidates: shapeCandidates(plate, f.score, f.candidates),
@@ -187,7 +187,7 @@ function shapeVehicleModeResult(f: PlateFinding, mmc: boolean): VehicleModeResul
       box: shapeBox(f.box),
       props: {
         plate: shapeCandidates(plate, f.score, f.candidates).map((c) => ({ value: c.plate, score: c.score })),
-        region: [{ value: f.region.code, score: shapeScore(f.region.score) }],
+        region: [{ value: f.region.code.toLowerCase(), score: shapeScore(f.region.score) }],
       },
     },
   };
