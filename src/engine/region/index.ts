@@ -102,7 +102,7 @@ function guidesOf(req: ReadRequest): Guides {
   return { regions, unknownHinted, text: req.config.text_formats.map(compileTextFormat) };
 }
 
-/** Which regions' regular formats a reading fits exactly. */
+/** The countries whose regular formats a reading fits exactly, in the reference's order. */
 export function fittingCountries(reading: string): string[] {
   const out: string[] = [];
   for (const c of countriesWithFormats()) {
