@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { card, chooseFiles, expectApiResponse, fixtureFile, openApp, rawJson, waitSettled } from './helpers';
+
+test('a broken file gives one error row; the good ones around it are read', async ({ page }) => {
+  const problems = await openApp(page);
+  await chooseFiles(page, [
+    fixtureFile('de_car_800x600.jpg'),
+    { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a JPEG at all') },
+    fixtureFile('ro_clean_800x600.png'),
+  ]);
+  await waitSettled(page, 3);
+  await expect(card(page, 'broken.jpg')).toHaveAttribute('data-status', 'error');
+  await expect(card(page, 'de_car_800x600.jpg')).toHaveAttribute('data-status', 'done');
+  await expect(card(page, 'ro_clean_800x600.png')).toHaveAttribute('data-status', 'done');
+
+  const errorRows = page.getByTestId('error-row');
+  await expect(errorRows).toHaveCount(1);
+  await expect(errorRows.locator('td').first()).toHaveText('broken.jpg');
+  await expect(errorRows).toContainText(/\S/);
+  // Both good images have plate rows, in queue order around the failure.
+  const files = await page.getByTestId('result-row').locator('td:first-child').allTextContents();
+  expect(new Set(files)).toEqual(new Set(['de_car_800x600.jpg', 'ro_clean_800x600.png']));
+
+  // The failed image's details hold the API's error body.
+  const err = await rawJson(page, 'broken.jpg');
+  expect(Object.keys(err)).toEqual(['error']);
+  expect(typeof err.error.code).toBe('number');
+  expect(err.error.message.length).toBeGreaterThan(0);
+  expectApiResponse(await rawJson(page, 'ro_clean_800x600.png'), 'ro_clean_800x600.png');
+  await expect(page.getByTestId('progress-text')).toContainText('1 failed');
+  expect(problems).toEqual([]);
+});
+
+test('a file named like HTML is shown as text, never run', async ({ page }) => {
+  const problems = await openApp(page);
+  const evil = '<img src=x onerror=alert(1)>.png';
+  await chooseFiles(page, [fixtureFile('ro_clean_800x600.png', evil)]);
+  await waitSettled(page, 1);
+  await expect(card(page, evil).getByTestId('card-name')).toHaveText(evil);
+  await expect(page.getByTestId('results-table').locator('tbody tr td').first()).toHaveText(evil);
+  const json = await rawJson(page, evil);
+  expect(json.filename).toBe(evil);
+  await expect(page.getByTestId('inspector').getByRole('heading')).toHaveText(evil);
+  // No element was made from the name: the only <img>s are the app's own, none with src "x".
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(await page.evaluate(() => document.body.innerHTML.includes('<img src=x'))).toBe(false);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,128 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import {
+  backendOf,
+  card,
+  chooseFiles,
+  expectApiResponse,
+  fixture,
+  fixtureFile,
+  iou,
+  openApp,
+  rawJson,
+  waitSettled,
+} from './helpers';
+
+test('a chosen photo: boxes and plate text over it, a table row per plate, the raw JSON in the API shape', async ({
+  page,
+}) => {
+  const problems = await openApp(page);
+  const name = 'two_cars_1280x720.jpg';
+  const truth = fixture(name);
+  await chooseFiles(page, [fixtureFile(name)]);
+  await waitSettled(page, 1);
+  await expect(card(page, name)).toHaveAttribute('data-status', 'done');
+  expect(['webgpu', 'wasm']).toContain(await backendOf(page));
+
+  const json = await rawJson(page, name);
+  expectApiResponse(json, name);
+  // The detector finds every plate of the scene, where it is.
+  expect(json.results.length).toBe(truth.plates.length);
+  for (const p of truth.plates) {
+    const best = Math.max(...json.results.map((r: any) => iou(p.box, r.box)));
+    expect(best, `a box over ${p.text}`).toBeGreaterThan(0.5);
+  }
+
+  // The overlay: one box per plate on the card and in the details, labelled with the reading.
+  const plates = json.results.map((r: any) => r.plate);
+  const overlay = card(page, name).getByTestId('overlay-plate');
+  await expect(overlay).toHaveCount(plates.length);
+  for (const [i, plate] of plates.entries()) {
+    await expect(overlay.nth(i)).toHaveAttribute('data-plate', plate);
+    await expect(overlay.nth(i).locator('text')).toHaveText(plate.toUpperCase());
+  }
+  await expect(page.getByTestId('inspector').getByTestId('overlay-plate')).toHaveCount(plates.length);
+  // The overlay lies over the picture: its first box is inside the displayed image.
+  const img = await card(page, name).locator('img').boundingBox();
+  const box = await overlay.first().locator('rect').first().boundingBox();
+  expect(img && box).toBeTruthy();
+  expect(box!.x).toBeGreaterThanOrEqual(img!.x - 1);
+  expect(box!.y).toBeGreaterThanOrEqual(img!.y - 1);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(img!.x + img!.width + 1);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(img!.y + img!.height + 1);
+
+  // The table: one row per plate with its scores.
+  const rows = page.getByTestId('result-row');
+  await expect(rows).toHaveCount(plates.length);
+  for (const [i, r] of json.results.entries()) {
+    const cells = rows.nth(i).locator('td');
+    await expect(cells.nth(0)).toHaveText(name);
+    await expect(cells.nth(1)).toHaveText(r.plate);
+    await expect(cells.nth(2)).toHaveText(r.score.toFixed(3));
+    await expect(cells.nth(3)).toHaveText(r.dscore.toFixed(3));
+    await expect(cells.nth(4)).toContainText(r.region.code);
+  }
+  await expect(page.getByTestId('progress-text')).toContainText('1 image read');
+  expect(problems).toEqual([]);
+});
+
+test('dropped files are read, and "Try a sample" loads the samples', async ({ page }) => {
+  const problems = await openApp(page);
+  const files = ['de_car_800x600.jpg', 'ro_clean_800x600.png'].map((f) => fixtureFile(f));
+  // A drop as the browser delivers it: a DataTransfer with the files, on the drop zone.
+  const dt = await page.evaluateHandle((list) => {
+    const d = new DataTransfer();
+    for (const f of list) d.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.mimeType }));
+    return d;
+  }, files.map((f) => ({ name: f.name, mimeType: f.mimeType, bytes: [...f.buffer] })));
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  await waitSettled(page, 2);
+  for (const f of files) {
+    await expect(card(page, f.name)).toHaveAttribute('data-status', 'done');
+    const json = await rawJson(page, f.name);
+    expectApiResponse(json, f.name);
+    expect(json.results.length).toBeGreaterThan(0);
+  }
+
+  await page.getByTestId('try-sample').click();
+  await waitSettled(page, 5);
+  await expect(page.getByTestId('image-card')).toHaveCount(5);
+  await expect(card(page, 'two_cars_1280x720.jpg')).toHaveAttribute('data-status', 'done');
+  expect(problems).toEqual([]);
+});
+
+test('options are sent: camera_id comes back, vehicle mode gives the nested shape', async ({ page }) => {
+  const problems = await openApp(page);
+  await page.getByTestId('options').evaluate((d: HTMLDetailsElement) => (d.open = true));
+  await page.getByLabel('Camera ID').fill('gate-3');
+  await page.getByLabel('Detection mode').selectOption('vehicle');
+  await expect(page.getByTestId('config-json')).toHaveText('{"detection_mode":"vehicle"}');
+  const name = 'de_car_800x600.jpg';
+  await chooseFiles(page, [fixtureFile(name)]);
+  await waitSettled(page, 1);
+  const json = await rawJson(page, name);
+  expect(Object.keys(json)).toEqual(['filename', 'timestamp', 'camera_id', 'processing_time', 'results']);
+  expect(json.camera_id).toBe('gate-3');
+  expect(json.results.length).toBeGreaterThan(0);
+  expect(json.results[0].plate.type).toBe('Plate');
+  // An invalid text_formats regex holds the queue and says why.
+  await page.getByLabel('Text formats').fill('[a-');
+  await expect(page.getByTestId('options-error')).toContainText('text_formats');
+  expect(problems).toEqual([]);
+});
+
+test('a chosen folder: its images are read with their paths, other files are skipped', async ({ page }, info) => {
+  const problems = await openApp(page);
+  const dir = info.outputPath('photos');
+  mkdirSync(`${dir}/day 2`, { recursive: true });
+  copyFileSync('tests/fixtures/tiny_ro_360x240.png', `${dir}/tiny.png`);
+  copyFileSync('tests/fixtures/de_car_800x600.jpg', `${dir}/day 2/car.jpg`);
+  writeFileSync(`${dir}/notes.txt`, 'not a photo');
+  await page.getByTestId('folder-input').setInputFiles(dir);
+  await waitSettled(page, 2);
+  const names = await page.getByTestId('card-name').allTextContents();
+  expect(names.sort()).toEqual(['photos/day 2/car.jpg', 'photos/tiny.png']);
+  const json = await rawJson(page, 'photos/day 2/car.jpg');
+  expectApiResponse(json, 'photos/day 2/car.jpg');
+  expect(problems).toEqual([]);
+});
