@@ -11,7 +11,8 @@
 // the road), mostly written from knowledge of those pages; the US states were checked against Wikipedia's
 // "United States license plate designs and serial formats" and the state pages' serial-format boxes (e.g.
 // Arizona's 6-character blocks whose 4th character is a digit, Florida's seven 6-character series, Alabama's
-// county-coded series), and BC, Quebec, NSW, WA, Austria, Kazakhstan and Moldova against copies of their pages. They describe ordinary passenger plates; special series (diplomatic,
+// county-coded series), and BC, Quebec, NSW, WA, Austria, Kazakhstan, Moldova, Poland and Vietnam against
+// copies of their pages. They describe ordinary passenger plates; special series (diplomatic,
 // military, trailers, motorcycles, temporary) are mostly left out. These are hints for re-ranking, not a
 // registry: corrections welcome, with the source.
 
