@@ -1,0 +1,100 @@
+// `alpr read PATH...`: the same PlateEngine as the browser's worker, on onnxruntime-web's WASM backend in Node.
+// stdout carries only JSON Lines (one per image, in order); messages go to stderr.
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { ApiValidationError, parseRequest, type RequestInput } from '../api/options';
+import type { ReadRequest } from '../api/types';
+import { PlateEngine } from '../engine';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { decodeImage, FileError } from './decode';
+import { expandPaths } from './files';
+import { loadModelsFromDir } from './models';
+
+export interface CliIo {
+  /** The package root (models/ is resolved against it, never against the cwd). */
+  root: string;
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+}
+
+/** Exit codes: 0 all read, 1 some file failed, 2 usage or setup error. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`alpr: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.command === 'help') {
+    out(USAGE);
+    return 0;
+  }
+
+  const input = (filename: string): RequestInput => ({
+    regions: args.regions,
+    config: args.config,
+    mmc: args.mmc,
+    camera_id: args.cameraId,
+    timestamp: args.timestamp,
+    filename,
+  });
+  // Options are the same for every file: validate them once, before loading anything.
+  try {
+    const probe = parseRequest(input('probe.jpg'));
+    for (const w of probe.warnings ?? []) err(`alpr: warning: ${w}\n`);
+  } catch (e) {
+    if (e instanceof ApiValidationError) {
+      err(`alpr: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  let engine: PlateEngine;
+  try {
+    ort.env.wasm.numThreads = args.threads ?? Math.min(4, availableParallelism());
+    ort.env.logLevel = 'error';
+    const models = await loadModelsFromDir(resolve(args.models ?? join(io.root, 'models')));
+    engine = await PlateEngine.create(ort, models, { executionProviders: ['wasm'] });
+  } catch (e) {
+    err(`alpr: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  let failed = 0;
+  try {
+    for (const path of await expandPaths(args.paths)) {
+      const filename = basename(path);
+      try {
+        const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') throw new FileError(404, `${filename}: no such file (${path})`);
+          if (e.code === 'EISDIR') throw new FileError(400, `${filename}: is a folder`);
+          throw new FileError(400, `${filename}: cannot read the file (${e.code ?? e.message})`);
+        });
+        const t0 = performance.now();
+        const image = await decodeImage(bytes, filename);
+        const decodeMs = performance.now() - t0;
+        const req: ReadRequest = parseRequest(input(filename));
+        const { response } = await engine.recognize(image, req, { decodeMs });
+        out(JSON.stringify(response) + '\n');
+      } catch (e) {
+        failed++;
+        const code = e instanceof FileError ? e.code : typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : 500;
+        const message = e instanceof Error ? e.message : String(e);
+        out(JSON.stringify({ filename, error: { code, message } }) + '\n');
+        err(`alpr: ${message}\n`);
+      }
+    }
+  } finally {
+    await engine.dispose();
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,139 @@
+// The plate reader: crops of all plates of a photo in one batch, slot probabilities -> readings.
+//
+// Score rule (models/README.md defers to this file): a reading's score is the product over ALL slots of the
+// probability of the class its path chose there, the empty class included. That is the model's probability
+// of that exact slot sequence, so it stays in 0..1, is comparable between candidates (dropping a character
+// costs that slot's "empty" probability instead of making a reading look more certain), and thresholds like
+// `threshold_o` mean "the reader is at least this sure". Trailing empty slots of a confident model are ~1 and
+// hardly move it. A product over only the non-empty slots, or a geometric mean, would rank a reading with a
+// character left out above the full one.
+//
+// Candidates: a beam over the per-slot distributions (each slot's top classes), paths merged by the text they
+// spell (the best path's probability). The first candidate is always the per-slot arg-max reading.
+
+import type { Candidate } from '../api/types';
+import type { Detection } from './detect';
+import type { OcrSidecar } from './models';
+import { cropStretch, type RgbaImage } from './preprocess';
+import type { SessionPair } from './session';
+
+export interface OcrReading {
+  /** The arg-max reading (upper case; '' when every slot is empty). */
+  plate: string;
+  score: number;
+  /** Best first; the first is `plate`. At most `topN`, never an empty reading. */
+  candidates: Candidate[];
+  /** The region head's distribution (code -> probability), or null when the model has none. */
+  lookProbs: Record<string, number> | null;
+}
+
+export const DEFAULT_TOP_N = 10;
+/** Classes per slot the beam considers. */
+const PER_SLOT = 4;
+const LOG_FLOOR = Math.log(1e-12);
+
+interface Path {
+  lp: number;
+  cls: number[];
+}
+
+/**
+ * Decodes one plate's slot distributions (`chars[index]`, shape `[slots, alphabet.length + 1]`, the last class
+ * "empty") into its reading and top-N candidates.
+ */
+export function decodeSlots(
+  chars: Float32Array,
+  index: number,
+  slots: number,
+  alphabet: string,
+  topN = DEFAULT_TOP_N,
+): { plate: string; score: number; candidates: Candidate[] } {
+  const classes = alphabet.length + 1;
+  const base = index * slots * classes;
+  if (chars.length < base + slots * classes) throw new RangeError('OCR output smaller than slots × classes');
+  const beamWidth = Math.max(16, topN * 3);
+  let beam: Path[] = [{ lp: 0, cls: [] }];
+  for (let s = 0; s < slots; s++) {
+    const row = base + s * classes;
+    const order: number[] = [];
+    for (let c = 0; c < classes; c++) order.push(c);
+    order.sort((a, b) => chars[row + b] - chars[row + a]);
+    const top = order.slice(0, Math.min(PER_SLOT, classes));
+    const next: Path[] = [];
+    for (const p of beam) {
+      for (const c of top) {
+        const pr = chars[row + c];
+        next.push({ lp: p.lp + (pr > 0 ? Math.max(LOG_FLOOR, Math.log(pr)) : LOG_FLOOR), cls: [...p.cls, c] });
+      }
+    }
+    next.sort((a, b) => b.lp - a.lp);
+    beam = next.slice(0, beamWidth);
+  }
+  const best = new Map<string, number>();
+  for (const p of beam) {
+    let text = '';
+    for (const c of p.cls) if (c < alphabet.length) text += alphabet[c];
+    const prev = best.get(text);
+    if (prev === undefined || p.lp > prev) best.set(text, p.lp);
+  }
+  // beam[0] is the arg-max path: every slot's best class (the slots are independent).
+  let plate = '';
+  for (const c of beam[0].cls) if (c < alphabet.length) plate += alphabet[c];
+  const score = clamp01(Math.exp(beam[0].lp));
+  const candidates = [...best.entries()]
+    .filter(([text]) => text !== '')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([text, lp]) => ({ plate: text, score: clamp01(Math.exp(lp)) }));
+  return { plate, score, candidates };
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/** The region head's row `index` as code -> probability. */
+export function lookProbs(region: Float32Array | null, index: number, codes: readonly string[] | undefined) {
+  if (!region || !codes || codes.length === 0) return null;
+  const out: Record<string, number> = {};
+  const base = index * codes.length;
+  for (let i = 0; i < codes.length; i++) out[codes[i]] = region[base + i] ?? 0;
+  return out;
+}
+
+/** The OCR input for a set of boxes: `[N, H, W, 3]` uint8. */
+export function cropBatch(img: RgbaImage, dets: readonly Detection[], cfg: OcrSidecar): Uint8Array {
+  const per = cfg.height * cfg.width * 3;
+  const batch = new Uint8Array(dets.length * per);
+  dets.forEach((d, i) => cropStretch(img, d.box, cfg.crop_pad, cfg.width, cfg.height, batch, i * per));
+  return batch;
+}
+
+/** Largest batch per OCR call (a photo with more plates makes several calls). */
+export const MAX_BATCH = 64;
+
+/** Reads every detected plate; one OCR call per photo (up to MAX_BATCH plates). */
+export async function readPlates(
+  sessions: SessionPair,
+  img: RgbaImage,
+  dets: readonly Detection[],
+  cfg: OcrSidecar,
+  topN = DEFAULT_TOP_N,
+): Promise<OcrReading[]> {
+  const out: OcrReading[] = [];
+  for (let at = 0; at < dets.length; at += MAX_BATCH) {
+    const part = dets.slice(at, at + MAX_BATCH);
+    const batch = cropBatch(img, part, cfg);
+    const input = sessions.tensor('uint8', batch, [part.length, cfg.height, cfg.width, 3]);
+    const res = await sessions.run('ocr', { [cfg.input || 'image']: input });
+    const chars = res[cfg.outputs?.[0] ?? 'chars'] ?? res.chars;
+    if (!chars) throw new Error('OCR model has no "chars" output');
+    const regionName = cfg.outputs?.[1] ?? 'region';
+    const region = res[regionName] ? (res[regionName].data as Float32Array) : null;
+    const charData = chars.data as Float32Array;
+    for (let i = 0; i < part.length; i++) {
+      out.push({ ...decodeSlots(charData, i, cfg.slots, cfg.alphabet, topN), lookProbs: lookProbs(region, i, cfg.regions) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+// One photo through the models: detect -> crop -> read -> region rules -> the API's JSON.
+//
+// Modes (the request's config.mode):
+// - "fast": one detection pass at the sidecar's `sizes.fast`.
+// - "normal" (default): a pass at `sizes.default`, plus a second look at a larger size when the photo is large
+//   enough that small plates shrink to a few pixels at the default size; detections of both passes are merged
+//   by NMS (IoU 0.45), the better-scored box kept.
+// - "redaction": as "normal", with the detection threshold halved (more candidates: fewer missed plates, more
+//   false positives), which is what a blurring tool wants.
+// There is no vehicle model yet: every finding carries `vehicle: null` and the shaper writes the API's
+// "not found" convention.
+
+import type { ApiError, EngineConfig, PlateReaderResponse, ReadRequest, VehicleModeResponse } from '../api/types';
+import { shapeResponse, type PlateFinding } from '../api/shape';
+import { resolvePlate } from './region';
+import { decodeDetections, nms, NMS_IOU, type Detection } from './detect';
+import type { DetectorSidecar, ModelBundle, ModelManifest } from './models';
+import { readPlates, DEFAULT_TOP_N } from './ocr';
+import { letterbox, type RgbaImage } from './preprocess';
+import { SessionPair, type Backend, type OrtModule } from './session';
+
+export interface EngineTimings {
+  decode?: number;
+  detect: number;
+  read: number;
+  shape: number;
+}
+
+export interface RecognizeResult {
+  response: PlateReaderResponse | VehicleModeResponse;
+  timings: EngineTimings;
+}
+
+export interface RecognizeOptions {
+  /** Time already spent decoding the file (ms); added to `processing_time` and reported in timings. */
+  decodeMs?: number;
+  /** The time of reading, used when the request has no timestamp (tests pin it). */
+  now?: Date;
+}
+
+export interface EngineOptions {
+  /** Tried in order; the first where both models load is used. */
+  executionProviders: Backend[];
+  /** Candidates per plate (≥ 3). */
+  topN?: number;
+}
+
+/** The photo's long side (px) above which "normal" mode adds the second look. */
+export const SECOND_LOOK_MIN_RATIO = 1.25;
+
+/** Error of an image the engine cannot read (API error shape via toJSON). */
+export class ImageError extends Error {
+  readonly code = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageError';
+  }
+  toJSON(): ApiError {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+const now = (): number => globalThis.performance.now();
+
+/** Long sides of the detection passes for a photo of `longSide` pixels. */
+export function detectionSizes(cfg: DetectorSidecar, mode: EngineConfig['mode'], longSide: number): number[] {
+  if (mode === 'fast') return [cfg.sizes.fast];
+  const first = cfg.sizes.default;
+  const m = cfg.input_multiple;
+  const large = cfg.sizes.large ?? first * 2;
+  if (longSide < first * SECOND_LOOK_MIN_RATIO) return [first];
+  const second = Math.min(large, Math.ceil(longSide / m) * m);
+  return second > first ? [first, second] : [first];
+}
+
+export class PlateEngine {
+  private constructor(
+    private readonly sessions: SessionPair,
+    readonly manifest: ModelManifest,
+    private readonly topN: number,
+  ) {}
+
+  static async create(ort: OrtModule, models: ModelBundle, opts: EngineOptions): Promise<PlateEngine> {
+    const sessions = await SessionPair.create(ort, { detector: models.detector, ocr: models.ocr }, opts.executionProviders);
+    return new PlateEngine(sessions, models.manifest, Math.max(3, opts.topN ?? DEFAULT_TOP_N));
+  }
+
+  /** The execution provider in use now (it can drop from webgpu to wasm after a failed run). */
+  get backend(): Backend {
+    return this.sessions.backend;
+  }
+
+  /** Why a provider was skipped or left, if one was. */
+  get notes(): readonly string[] {
+    return this.sessions.notes;
+  }
+
+  get modelsVersion(): string {
+    return this.manifest.version;
+  }
+
+  /** Plate detections in photo pixels, with the mode's passes and threshold. */
+  async detect(image: RgbaImage, config: Pick<EngineConfig, 'mode' | 'threshold_d'>): Promise<Detection[]> {
+    const cfg = this.manifest.models.detector.config;
+    const threshold = config.mode === 'redaction' ? config.threshold_d / 2 : config.threshold_d;
+    const all: Detection[] = [];
+    for (const size of detectionSizes(cfg, config.mode, Math.max(image.width, image.height))) {
+      const lb = letterbox(image, size, cfg.input_multiple);
+      const input = this.sessions.tensor('uint8', lb.data, [1, lb.height, lb.width, 3]);
+      const out = await this.sessions.run('detector', { [cfg.input || 'image']: input });
+      const scores = out[cfg.outputs?.[0] ?? 'scores'] ?? out.scores;
+      const boxes = out[cfg.outputs?.[1] ?? 'boxes'] ?? out.boxes;
+      if (!scores || !boxes) throw new Error('detector model lacks "scores"/"boxes" outputs');
+      const [, , gh, gw] = scores.dims as number[];
+      all.push(
+        ...decodeDetections({
+          scores: scores.data as Float32Array,
+          boxes: boxes.data as Float32Array,
+          gh,
+          gw,
+          stride: cfg.stride,
+          threshold,
+          scaleX: lb.scaleX,
+          scaleY: lb.scaleY,
+          width: image.width,
+          height: image.height,
+        }),
+      );
+    }
+    return nms(all, cfg.nms_iou ?? NMS_IOU);
+  }
+
+  async recognize(image: RgbaImage, req: ReadRequest, opts: RecognizeOptions = {}): Promise<RecognizeResult> {
+    checkImage(image, req.filename);
+    const t0 = now();
+    const dets = await this.detect(image, req.config);
+    const t1 = now();
+    const ocrCfg = this.manifest.models.ocr.config;
+    const readings = dets.length ? await readPlates(this.sessions, image, dets, ocrCfg, this.topN) : [];
+    const findings: PlateFinding[] = [];
+    readings.forEach((r, i) => {
+      const resolved = resolvePlate(r.candidates, r.lookProbs, req);
+      if (!resolved.keep || resolved.score < req.config.threshold_o) return;
+      findings.push({
+        box: dets[i].box,
+        dscore: dets[i].score,
+        plate: resolved.plate,
+        score: resolved.score,
+        candidates: resolved.candidates,
+        region: resolved.region,
+        vehicle: null,
+      });
+    });
+    const t2 = now();
+    const decode = opts.decodeMs ?? 0;
+    const response = shapeResponse(findings, req, decode + (t2 - t0), opts.now);
+    const t3 = now();
+    const timings: EngineTimings = { detect: t1 - t0, read: t2 - t1, shape: t3 - t2 };
+    if (opts.decodeMs !== undefined) timings.decode = opts.decodeMs;
+    return { response, timings };
+  }
+
+  async dispose(): Promise<void> {
+    await this.sessions.release();
+  }
+}
+
+function checkImage(image: RgbaImage, filename: string): void {
+  const ok =
+    image &&
+    Number.isInteger(image.width) &&
+    Number.isInteger(image.height) &&
+    image.width > 0 &&
+    image.height > 0 &&
+    image.data &&
+    image.data.length >= image.width * image.height * 4;
+  if (!ok) throw new ImageError(`${filename || 'image'}: empty image or pixel data of the wrong size`);
+}

@@ -1,0 +1,229 @@
+// Pixels in, model inputs out: the detector's letterboxed NHWC frame and the OCR's stretched plate crops.
+// Both follow the training code exactly (training/detector/evaluate.py `preprocess`, training/ocr/data.py
+// `crop`): cv2's INTER_AREA when shrinking and half-pixel-centred bilinear when enlarging; crops sample the
+// padded box window with bilinear interpolation and edge replication.
+
+import type { Box } from '../api/types';
+
+/** An image as ImageData holds it: 4 bytes per pixel (RGBA), rows top to bottom. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export interface Letterboxed {
+  /** RGB, NHWC without the batch axis: height × width × 3, zero-padded right and bottom. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** The photo's size inside the frame (before padding). */
+  innerWidth: number;
+  innerHeight: number;
+  /** Frame pixels per photo pixel, per axis. */
+  scaleX: number;
+  scaleY: number;
+}
+
+/** Source taps of a 1-D resampling: for output i, weights[offset[i] .. offset[i+1]) apply from source start[i]. */
+interface Taps {
+  start: Int32Array;
+  offset: Int32Array;
+  weights: Float32Array;
+}
+
+/** cv2.INTER_AREA for a shrink: each output pixel averages the source span it covers (fractional edges). */
+function areaTaps(srcLen: number, dstLen: number): Taps {
+  const scale = srcLen / dstLen;
+  const start = new Int32Array(dstLen);
+  const offset = new Int32Array(dstLen + 1);
+  const w: number[] = [];
+  for (let i = 0; i < dstLen; i++) {
+    const a = i * scale;
+    const b = Math.min(srcLen, (i + 1) * scale);
+    const s = Math.floor(a);
+    start[i] = s;
+    offset[i] = w.length;
+    for (let k = s; k < b; k++) {
+      const cover = Math.min(b, k + 1) - Math.max(a, k);
+      if (cover > 1e-7 || k === s) w.push(Math.max(0, cover) / (b - a));
+    }
+  }
+  offset[dstLen] = w.length;
+  return { start, offset, weights: Float32Array.from(w) };
+}
+
+/** Half-pixel-centred bilinear (cv2.INTER_LINEAR), edges replicated. */
+function linearTaps(srcLen: number, dstLen: number): Taps {
+  const scale = srcLen / dstLen;
+  const start = new Int32Array(dstLen);
+  const offset = new Int32Array(dstLen + 1);
+  const weights = new Float32Array(dstLen * 2);
+  for (let i = 0; i < dstLen; i++) {
+    let x = (i + 0.5) * scale - 0.5;
+    if (x < 0) x = 0;
+    let x0 = Math.floor(x);
+    if (x0 >= srcLen - 1) {
+      x0 = Math.max(0, srcLen - 2);
+      x = srcLen - 1;
+    }
+    const f = srcLen === 1 ? 0 : x - x0;
+    start[i] = x0;
+    offset[i] = i * 2;
+    weights[i * 2] = 1 - f;
+    weights[i * 2 + 1] = srcLen === 1 ? 0 : f;
+  }
+  offset[dstLen] = dstLen * 2;
+  return { start, offset, weights };
+}
+
+function tapsFor(srcLen: number, dstLen: number): Taps {
+  return dstLen < srcLen ? areaTaps(srcLen, dstLen) : linearTaps(srcLen, dstLen);
+}
+
+/**
+ * Resizes RGBA to RGB `dstW`×`dstH` into `out` (row stride `outStride` bytes), separably: rows first into a
+ * float buffer, then columns.
+ */
+export function resizeRgbaToRgb(
+  img: RgbaImage,
+  dstW: number,
+  dstH: number,
+  out: Uint8Array,
+  outStride = dstW * 3,
+): void {
+  const { width: sw, height: sh, data } = img;
+  const tx = tapsFor(sw, dstW);
+  const ty = tapsFor(sh, dstH);
+  // Only the source rows some output row reads.
+  const rowUsed = new Uint8Array(sh);
+  for (let j = 0; j < dstH; j++) {
+    for (let t = ty.offset[j], k = 0; t < ty.offset[j + 1]; t++, k++) rowUsed[Math.min(sh - 1, ty.start[j] + k)] = 1;
+  }
+  const tmp = new Float32Array(sh * dstW * 3);
+  for (let y = 0; y < sh; y++) {
+    if (!rowUsed[y]) continue;
+    const srow = y * sw * 4;
+    const trow = y * dstW * 3;
+    for (let i = 0; i < dstW; i++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      const s0 = tx.start[i];
+      for (let t = tx.offset[i], k = 0; t < tx.offset[i + 1]; t++, k++) {
+        const wgt = tx.weights[t];
+        const p = srow + Math.min(sw - 1, s0 + k) * 4;
+        r += data[p] * wgt;
+        g += data[p + 1] * wgt;
+        b += data[p + 2] * wgt;
+      }
+      const q = trow + i * 3;
+      tmp[q] = r;
+      tmp[q + 1] = g;
+      tmp[q + 2] = b;
+    }
+  }
+  const rowLen = dstW * 3;
+  const acc = new Float32Array(rowLen);
+  for (let j = 0; j < dstH; j++) {
+    acc.fill(0);
+    const s0 = ty.start[j];
+    for (let t = ty.offset[j], k = 0; t < ty.offset[j + 1]; t++, k++) {
+      const wgt = ty.weights[t];
+      if (wgt === 0) continue;
+      const trow = Math.min(sh - 1, s0 + k) * rowLen;
+      for (let q = 0; q < rowLen; q++) acc[q] += tmp[trow + q] * wgt;
+    }
+    const orow = j * outStride;
+    for (let q = 0; q < rowLen; q++) {
+      const v = acc[q] + 0.5;
+      out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+    }
+  }
+}
+
+/**
+ * The detector's input: the photo scaled (aspect kept) so its long side is `size`, padded with zeros right and
+ * bottom to multiples of `multiple`.
+ */
+export function letterbox(img: RgbaImage, size: number, multiple: number): Letterboxed {
+  if (img.width < 1 || img.height < 1) throw new RangeError('empty image');
+  const f = size / Math.max(img.width, img.height);
+  const innerWidth = Math.max(1, Math.round(img.width * f));
+  const innerHeight = Math.max(1, Math.round(img.height * f));
+  const width = Math.ceil(innerWidth / multiple) * multiple;
+  const height = Math.ceil(innerHeight / multiple) * multiple;
+  const data = new Uint8Array(width * height * 3);
+  resizeRgbaToRgb(img, innerWidth, innerHeight, data, width * 3);
+  return {
+    data,
+    width,
+    height,
+    innerWidth,
+    innerHeight,
+    scaleX: innerWidth / img.width,
+    scaleY: innerHeight / img.height,
+  };
+}
+
+/** The OCR crop window: the box widened by pad (fractions of its width/height), clipped to the photo. */
+export function cropWindow(img: { width: number; height: number }, box: Box, pad: readonly [number, number]): Box {
+  const bw = box.xmax - box.xmin;
+  const bh = box.ymax - box.ymin;
+  return {
+    xmin: Math.max(0, box.xmin - pad[0] * bw),
+    ymin: Math.max(0, box.ymin - pad[1] * bh),
+    xmax: Math.min(img.width, box.xmax + pad[0] * bw),
+    ymax: Math.min(img.height, box.ymax + pad[1] * bh),
+  };
+}
+
+/**
+ * Writes the plate crop (box widened by `pad`, clipped, stretched to `outW`×`outH`, bilinear, edges replicated)
+ * as RGB into `out` at `outOffset`.
+ */
+export function cropStretch(
+  img: RgbaImage,
+  box: Box,
+  pad: readonly [number, number],
+  outW: number,
+  outH: number,
+  out: Uint8Array,
+  outOffset = 0,
+): void {
+  const { width: sw, height: sh, data } = img;
+  const win = cropWindow(img, box, pad);
+  const sx = Math.max(1e-6, win.xmax - win.xmin) / outW;
+  const sy = Math.max(1e-6, win.ymax - win.ymin) / outH;
+  const xs0 = new Int32Array(outW);
+  const xs1 = new Int32Array(outW);
+  const xf = new Float32Array(outW);
+  for (let i = 0; i < outW; i++) {
+    const x = win.xmin + (i + 0.5) * sx - 0.5;
+    const x0 = Math.floor(x);
+    xf[i] = x - x0;
+    xs0[i] = Math.min(sw - 1, Math.max(0, x0)) * 4;
+    xs1[i] = Math.min(sw - 1, Math.max(0, x0 + 1)) * 4;
+  }
+  let o = outOffset;
+  for (let j = 0; j < outH; j++) {
+    const y = win.ymin + (j + 0.5) * sy - 0.5;
+    const y0 = Math.floor(y);
+    const fy = y - y0;
+    const r0 = Math.min(sh - 1, Math.max(0, y0)) * sw * 4;
+    const r1 = Math.min(sh - 1, Math.max(0, y0 + 1)) * sw * 4;
+    for (let i = 0; i < outW; i++) {
+      const fx = xf[i];
+      const a = r0 + xs0[i];
+      const b = r0 + xs1[i];
+      const c = r1 + xs0[i];
+      const d = r1 + xs1[i];
+      for (let ch = 0; ch < 3; ch++) {
+        const top = data[a + ch] + (data[b + ch] - data[a + ch]) * fx;
+        const bot = data[c + ch] + (data[d + ch] - data[c + ch]) * fx;
+        const v = top + (bot - top) * fy + 0.5;
+        out[o++] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+      }
+    }
+  }
+}

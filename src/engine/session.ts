@@ -1,0 +1,121 @@
+// ONNX Runtime sessions for the two models, on the first execution provider that works (webgpu, then wasm).
+// WebGPU can fail late: a kernel the adapter cannot run, a lost device. When a run throws on WebGPU the pair is
+// rebuilt on WASM and the run retried once, so one bad GPU costs one slow image, not a broken reader.
+
+import type * as OrtTypes from 'onnxruntime-web';
+
+export type OrtModule = typeof import('onnxruntime-web');
+export type Backend = 'webgpu' | 'wasm';
+export type Tensor = OrtTypes.Tensor;
+type Session = OrtTypes.InferenceSession;
+export type Feeds = Record<string, Tensor>;
+export type Outputs = Record<string, Tensor>;
+
+export interface SessionGraphs {
+  detector: Uint8Array;
+  ocr: Uint8Array;
+}
+
+export type ModelKey = keyof SessionGraphs;
+
+function sessionOptions(backend: Backend): OrtTypes.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+    // Outputs are read on the CPU right away; keep them there on every backend.
+    preferredOutputLocation: 'cpu',
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class SessionPair {
+  private sessions: Record<ModelKey, Session> | null;
+  private _backend: Backend;
+  /** Why a provider was skipped or abandoned, for diagnostics (the bridge's BackendInfo shows the result). */
+  readonly notes: string[] = [];
+
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly graphs: SessionGraphs,
+    sessions: Record<ModelKey, Session>,
+    backend: Backend,
+  ) {
+    this.sessions = sessions;
+    this._backend = backend;
+  }
+
+  /** The provider the sessions run on now. */
+  get backend(): Backend {
+    return this._backend;
+  }
+
+  /** Creates both sessions on the first of `providers` where both load. */
+  static async create(ort: OrtModule, graphs: SessionGraphs, providers: Backend[]): Promise<SessionPair> {
+    const order = providers.length ? [...new Set(providers)] : (['wasm'] as Backend[]);
+    const notes: string[] = [];
+    let last: unknown = null;
+    for (const backend of order) {
+      try {
+        const sessions = await SessionPair.open(ort, graphs, backend);
+        const pair = new SessionPair(ort, graphs, sessions, backend);
+        pair.notes.push(...notes);
+        return pair;
+      } catch (e) {
+        last = e;
+        notes.push(`${backend}: ${errorText(e)}`);
+      }
+    }
+    throw new Error(`no execution provider could load the models (${notes.join('; ')})`, { cause: last });
+  }
+
+  private static async open(ort: OrtModule, graphs: SessionGraphs, backend: Backend): Promise<Record<ModelKey, Session>> {
+    const opts = sessionOptions(backend);
+    const detector = await ort.InferenceSession.create(graphs.detector, opts);
+    try {
+      const ocr = await ort.InferenceSession.create(graphs.ocr, opts);
+      return { detector, ocr };
+    } catch (e) {
+      await detector.release().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Runs one model; on a WebGPU failure falls back to WASM for good and retries once. */
+  async run(model: ModelKey, feeds: Feeds): Promise<Outputs> {
+    const sessions = this.live();
+    try {
+      return (await sessions[model].run(feeds)) as Outputs;
+    } catch (e) {
+      if (this._backend !== 'webgpu') throw e;
+      this.notes.push(`webgpu run failed, switched to wasm: ${errorText(e)}`);
+      await this.rebuild('wasm');
+      return (await this.live()[model].run(feeds)) as Outputs;
+    }
+  }
+
+  private live(): Record<ModelKey, Session> {
+    if (!this.sessions) throw new Error('the engine was disposed');
+    return this.sessions;
+  }
+
+  private async rebuild(backend: Backend): Promise<void> {
+    const old = this.sessions;
+    this.sessions = null;
+    if (old) await Promise.all([old.detector.release(), old.ocr.release()].map((p) => p.catch(() => undefined)));
+    this.sessions = await SessionPair.open(this.ort, this.graphs, backend);
+    this._backend = backend;
+  }
+
+  tensor(type: 'uint8', data: Uint8Array, dims: number[]): Tensor {
+    return new this.ort.Tensor(type, data, dims);
+  }
+
+  async release(): Promise<void> {
+    const s = this.sessions;
+    this.sessions = null;
+    if (s) await Promise.all([s.detector.release(), s.ocr.release()].map((p) => p.catch(() => undefined)));
+  }
+}
