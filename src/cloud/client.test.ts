@@ -82,7 +82,7 @@ describe('readWithCloud: the request', () => {
     expect(JSON.stringify(otherHeaders)).not.toContain(TOKEN);
     // The service's JSON comes back unchanged.
     expect(resp).toMatchObject({ filename: 'car.jpg', version: 1, camera_id: 'gate-1', timestamp: '2019-08-19T13:11:25Z' });
-    const plate = (resp as { results: Array<Record<string, unknown>> }).results[0];
+    const plate = (resp as unknown as { results: Array<Record<string, unknown>> }).results[0];
     expect(plate.plate).toBe('nhk552');
     expect(plate.model_make).toEqual([{ make: 'Riley', model: 'RMF', score: 0.306 }]);
   });

@@ -42,7 +42,10 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<Pick<RecordedRequest, 'fields' | 'files'>> {
+type Parsed = Pick<RecordedRequest, 'fields' | 'files'>;
+const EMPTY = (): Parsed => ({ fields: {}, files: {} });
+
+export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<Parsed> {
   const fields: Record<string, string[]> = {};
   const files: RecordedRequest['files'] = {};
   const ct = String(req.headers['content-type'] ?? '');
@@ -50,7 +53,7 @@ export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<Pick
   const form = await new Request('http://parse.invalid/', {
     method: 'POST',
     headers: { 'content-type': ct },
-    body: raw,
+    body: new Uint8Array(raw),
   }).formData();
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') (fields[name] ??= []).push(value);
@@ -125,7 +128,7 @@ export async function startFakeApi(opts: FakeServerOptions = {}): Promise<FakeSe
   const script: Scripted[] = [...(opts.script ?? [])];
   const server = createServer(async (req, res) => {
     const raw = await readAll(req);
-    const parsed = await parseBody(req, raw).catch(() => ({ fields: {}, files: {} }));
+    const parsed = await parseBody(req, raw).catch(EMPTY);
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawBody: raw, ...parsed });
     const next = script.shift();
     if (next === 'drop') {
@@ -180,7 +183,7 @@ export async function startWebhookReceiver(script: Scripted[] = []): Promise<Fak
   const queue: Scripted[] = [...script];
   const server = createServer(async (req, res) => {
     const raw = await readAll(req);
-    const parsed = await parseBody(req, raw).catch(() => ({ fields: {}, files: {} }));
+    const parsed = await parseBody(req, raw).catch(EMPTY);
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawBody: raw, ...parsed });
     const next = queue.shift();
     if (next === 'drop') {
