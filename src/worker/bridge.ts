@@ -1,0 +1,234 @@
+// The page's handle on the reader worker (used by the app and the widget): one image at a time, in order;
+// AbortSignal support; and a restart when the worker dies or its engine throws (the in-flight image is retried
+// once on the fresh worker, then rejected with an API-style 500 error).
+import * as Comlink from 'comlink';
+import type { RequestInput } from '../api/options';
+import type { ApiError, PlateReaderResponse, VehicleModeResponse } from '../api/types';
+import type { LoadProgress } from './load-models';
+import type { BackendInfo, WorkerApi, WorkerReadResult } from './protocol';
+
+export type { BackendInfo } from './protocol';
+export type { LoadProgress } from './load-models';
+
+export interface InitOptions {
+  onProgress?: (p: LoadProgress) => void;
+  preferWebGPU?: boolean;
+  modelsBase?: string;
+}
+
+export interface ReaderBridge {
+  init(opts?: InitOptions): Promise<BackendInfo>;
+  /** Rejects with an ApiError-shaped Error (`code`, `error`, `toJSON()`) for bad files; an AbortError on abort. */
+  read(
+    file: Blob,
+    filename: string,
+    input: RequestInput,
+    signal?: AbortSignal,
+  ): Promise<PlateReaderResponse | VehicleModeResponse>;
+  dispose(): void;
+}
+
+/** An error the API would answer with: `{ error: { code, message } }` via toJSON(). */
+export class ReaderError extends Error {
+  readonly code: number;
+  readonly error: ApiError['error'];
+  constructor(error: ApiError['error']) {
+    super(error.message);
+    this.name = 'ReaderError';
+    this.code = error.code;
+    this.error = error;
+  }
+  toJSON(): ApiError {
+    return { error: { ...this.error } };
+  }
+}
+
+class WorkerCrash extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerCrash';
+  }
+}
+
+function abortError(): Error {
+  return typeof DOMException !== 'undefined'
+    ? new DOMException('The read was aborted', 'AbortError')
+    : Object.assign(new Error('The read was aborted'), { name: 'AbortError' });
+}
+
+/** The parts of a Worker the bridge uses (tests pass a fake). */
+export interface WorkerLike {
+  addEventListener(type: 'error' | 'messageerror', fn: (ev: Event) => void): void;
+  terminate(): void;
+}
+
+export interface BridgeDeps {
+  createWorker: () => WorkerLike;
+  wrap: (w: WorkerLike) => Pick<WorkerApi, 'init' | 'read'>;
+  proxy: <T extends object>(fn: T) => T;
+}
+
+interface Job {
+  file: Blob;
+  filename: string;
+  input: RequestInput;
+  resolve: (r: PlateReaderResponse | VehicleModeResponse) => void;
+  reject: (e: unknown) => void;
+  settled: boolean;
+  cleanup: () => void;
+}
+
+interface Live {
+  worker: WorkerLike;
+  remote: Pick<WorkerApi, 'init' | 'read'>;
+  /** Rejects when the worker reports an uncaught error. */
+  crashed: Promise<never>;
+}
+
+export class Reader implements ReaderBridge {
+  private live: Live | null = null;
+  private ready: Promise<BackendInfo> | null = null;
+  private opts: InitOptions = {};
+  private queue: Job[] = [];
+  private busy = false;
+  private disposed = false;
+  /** How many times the worker was restarted after a failure (diagnostics, tests). */
+  restarts = 0;
+
+  constructor(private readonly deps: BridgeDeps) {}
+
+  init(opts: InitOptions = {}): Promise<BackendInfo> {
+    if (this.disposed) return Promise.reject(new Error('the reader was disposed'));
+    this.opts = opts;
+    this.ready = this.start();
+    return this.ready;
+  }
+
+  private start(): Promise<BackendInfo> {
+    this.kill();
+    const worker = this.deps.createWorker();
+    const crashed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (ev) => {
+        ev.preventDefault?.();
+        const msg = (ev as ErrorEvent).message;
+        reject(new WorkerCrash(`the reader worker crashed${msg ? `: ${msg}` : ''}`));
+      });
+      worker.addEventListener('messageerror', () => reject(new WorkerCrash('the reader worker sent an unreadable message')));
+    });
+    crashed.catch(() => undefined);
+    const remote = this.deps.wrap(worker);
+    this.live = { worker, remote, crashed };
+    const { onProgress, preferWebGPU, modelsBase } = this.opts;
+    const init = remote.init({ preferWebGPU, modelsBase }, onProgress ? this.deps.proxy(onProgress) : undefined);
+    const ready = Promise.race([init, crashed]);
+    ready.catch(() => undefined);
+    return ready;
+  }
+
+  private kill(): void {
+    if (this.live) this.live.worker.terminate();
+    this.live = null;
+  }
+
+  read(
+    file: Blob,
+    filename: string,
+    input: RequestInput,
+    signal?: AbortSignal,
+  ): Promise<PlateReaderResponse | VehicleModeResponse> {
+    return new Promise((resolve, reject) => {
+      if (this.disposed) return reject(new Error('the reader was disposed'));
+      if (signal?.aborted) return reject(abortError());
+      const onAbort = () => {
+        if (job.settled) return;
+        job.settled = true;
+        const i = this.queue.indexOf(job);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(abortError());
+      };
+      const job: Job = {
+        file,
+        filename,
+        input,
+        settled: false,
+        resolve: (r) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          resolve(r);
+        },
+        reject: (e) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          reject(e);
+        },
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length) {
+        const job = this.queue.shift()!;
+        if (job.settled) continue;
+        await this.run(job);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.ready || !this.live) {
+        job.reject(new Error('call init() before read()'));
+        return;
+      }
+      let result: WorkerReadResult;
+      try {
+        await this.ready;
+        const live = this.live;
+        result = await Promise.race([live.remote.read(job.file, job.filename, job.input), live.crashed]);
+      } catch (e) {
+        if (this.disposed) {
+          job.reject(abortError());
+          return;
+        }
+        // The worker died or its engine threw: start a fresh one (the next images need it either way).
+        this.restarts++;
+        this.ready = this.start();
+        if (attempt >= 1) {
+          const why = e instanceof Error ? e.message : String(e);
+          job.reject(new ReaderError({ code: 500, message: `${job.filename}: the reader failed (${why})`, filename: job.filename }));
+          return;
+        }
+        continue;
+      }
+      if (result.ok) job.resolve(result.response);
+      else job.reject(new ReaderError({ ...result.error, filename: result.error.filename ?? job.filename }));
+      return;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const job of this.queue.splice(0)) job.reject(abortError());
+    this.kill();
+    this.ready = null;
+  }
+}
+
+export function createReader(): ReaderBridge {
+  return new Reader({
+    createWorker: () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'alpr-reader' }),
+    wrap: (w) => Comlink.wrap<WorkerApi>(w as Worker) as unknown as Pick<WorkerApi, 'init' | 'read'>,
+    proxy: (fn) => Comlink.proxy(fn),
+  });
+}

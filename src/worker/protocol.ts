@@ -1,0 +1,28 @@
+// What crosses the worker boundary (comlink). Errors a caller should see (bad file, bad options) come back as
+// values, because comlink keeps only an Error's name and message; a thrown error means the reader itself failed
+// and the bridge restarts the worker.
+import type { RequestInput } from '../api/options';
+import type { ApiError, PlateReaderResponse, VehicleModeResponse } from '../api/types';
+import type { EngineTimings } from '../engine/pipeline';
+import type { LoadProgress } from './load-models';
+
+export interface BackendInfo {
+  backend: 'webgpu' | 'wasm';
+  threads: number;
+  modelsVersion: string;
+}
+
+export interface WorkerInitOptions {
+  /** URL of the models folder (ends with '/'); default: models/ next to the app. */
+  modelsBase?: string;
+  preferWebGPU?: boolean;
+}
+
+export type WorkerReadResult =
+  | { ok: true; response: PlateReaderResponse | VehicleModeResponse; timings: EngineTimings; backend: 'webgpu' | 'wasm' }
+  | { ok: false; error: ApiError['error'] };
+
+export interface WorkerApi {
+  init(opts: WorkerInitOptions, onProgress?: (p: LoadProgress) => void): Promise<BackendInfo>;
+  read(file: Blob, filename: string, input: RequestInput): Promise<WorkerReadResult>;
+}
