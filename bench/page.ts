@@ -1,0 +1,37 @@
+// The benchmark page: the app's own worker (src/worker/worker.ts) behind comlink, driven by bench/run.js through
+// window.alprBench. Images arrive as bytes and become Blobs, as a dropped file would.
+import * as Comlink from 'comlink';
+import type { WorkerApi, WorkerInitOptions } from '../src/worker/protocol';
+
+let api: Comlink.Remote<WorkerApi> | null = null;
+
+const bench = {
+  async init(opts: WorkerInitOptions) {
+    const worker = new Worker(new URL('../src/worker/worker.ts', import.meta.url), { type: 'module' });
+    api = Comlink.wrap<WorkerApi>(worker);
+    const t0 = performance.now();
+    const info = await api.init(opts);
+    return { ...info, initMs: performance.now() - t0, crossOriginIsolated: self.crossOriginIsolated };
+  },
+  /** Reads each image `iterations` times (after one warm-up read each); returns per-read timings. */
+  async run(images: { name: string; bytes: number[] | Uint8Array }[], config: Record<string, unknown>, iterations: number) {
+    if (!api) throw new Error('init first');
+    const blobs = images.map((im) => ({ name: im.name, blob: new Blob([new Uint8Array(im.bytes)], { type: 'image/jpeg' }) }));
+    const rows: { name: string; total: number; decode: number; detect: number; read: number; shape: number; plates: number }[] = [];
+    for (const { name, blob } of blobs) {
+      await api.read(blob, name, { config });
+      for (let i = 0; i < iterations; i++) {
+        const t0 = performance.now();
+        const r = await api.read(blob, name, { config });
+        const total = performance.now() - t0;
+        if (!r.ok) throw new Error(r.error.message);
+        const t = r.timings;
+        rows.push({ name, total, decode: t.decode ?? 0, detect: t.detect, read: t.read, shape: t.shape, plates: r.response.results.length });
+      }
+    }
+    return rows;
+  },
+};
+
+(globalThis as unknown as { alprBench: typeof bench }).alprBench = bench;
+document.body.dataset.ready = '1';

@@ -1,0 +1,311 @@
+#!/usr/bin/env node
+// `npm run bench`: speed figures, printed as a table and written to bench/results.json. Never a pass/fail.
+//
+// - The production build of the benchmark page (bench/index.html, the app's own worker) in Debian's headless
+//   Chromium: WASM with 1 and 2 threads, WebGPU on the software adapter (--enable-unsafe-webgpu).
+// - The CLI's path under Node (sharp decode + the same engine on onnxruntime-web's WASM).
+// - Photos of 800×600, 1280×720 and 1920×1080 with plates, in default and fast mode: median and p90 per image,
+//   split into decode / detect / read / shape.
+// - Cold start of the real app (dist/): page load to first result with empty caches and with warm caches.
+// - Bytes: the first visit of the app (as served, gzipped where the server gzips) and each model.
+//
+// Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const iterations = Number(args[args.indexOf('--iterations') + 1]) || (quick ? 2 : 5);
+const skipBuild = args.includes('--skip-build');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SIZES = [
+  [800, 600],
+  [1280, 720],
+  [1920, 1080],
+];
+const MODES = ['default', 'fast'];
+
+function log(...a) {
+  process.stderr.write(a.join(' ') + '\n');
+}
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+// ---- images: real photos from ../shared (read, never copied into the repo), else our synthetic fixtures.
+async function benchImages() {
+  const sharp = (await import('sharp')).default;
+  const shared = join(root, '..', 'shared', 'data', 'ro-dashcam');
+  let sources = [];
+  if (existsSync(join(shared, 'annotations.jsonl'))) {
+    const rows = readFileSync(join(shared, 'annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // Held-out video frames with at least one plate, spread over the video.
+    const held = rows.filter((r) => r.video === 'dayride_type1_003' && r.plates.length > 0);
+    const pick = [0, Math.floor(held.length / 2), held.length - 1].map((i) => held[i]);
+    sources = pick.map((r) => ({ name: r.file.split('/').pop(), path: join(shared, r.file) }));
+  } else {
+    const fx = JSON.parse(readFileSync(join(root, 'tests/fixtures/fixtures.json'), 'utf8')).images;
+    sources = fx.slice(0, 3).map((f) => ({ name: f.file, path: join(root, 'tests/fixtures', f.file) }));
+  }
+  const out = {};
+  for (const [w, h] of SIZES) {
+    out[`${w}x${h}`] = await Promise.all(
+      sources.map(async (s) => ({
+        name: s.name,
+        bytes: new Uint8Array(await sharp(readFileSync(s.path)).resize(w, h, { fit: 'cover' }).jpeg({ quality: 90 }).toBuffer()),
+      })),
+    );
+  }
+  return { images: out, source: sources[0].path.includes('ro-dashcam') ? 'ro-dashcam held-out frames, resized' : 'synthetic fixtures' };
+}
+
+function stats(rows) {
+  const pick = (k) => rows.map((r) => r[k]).sort((a, b) => a - b);
+  const q = (arr, p) => arr[Math.min(arr.length - 1, Math.floor(p * (arr.length - 1) + 0.5))];
+  const o = { n: rows.length };
+  for (const k of ['total', 'decode', 'detect', 'read', 'shape']) {
+    const a = pick(k);
+    o[k] = { median: +q(a, 0.5).toFixed(1), p90: +q(a, 0.9).toFixed(1) };
+  }
+  o.plates = rows.reduce((s, r) => s + r.plates, 0) / Math.max(1, rows.length);
+  return o;
+}
+
+async function startServer(dir, port) {
+  const child = spawn(process.execPath, ['scripts/serve.js'], {
+    cwd: root,
+    env: { ...process.env, DIST_DIR: dir, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`the server for ${dir} exited`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error(`the server for ${dir} did not start`);
+}
+
+const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'];
+
+async function browserRuns(chromium, port, images) {
+  const configs = [
+    { name: 'browser wasm 1 thread', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 1 } },
+    { name: 'browser wasm 2 threads', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2 } },
+    { name: 'browser webgpu (software)', args: [...BROWSER_ARGS, '--enable-unsafe-webgpu'], init: { preferWebGPU: true } },
+  ];
+  const results = [];
+  for (const cfg of quick ? configs.slice(1) : configs) {
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: cfg.args });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === '1');
+      const info = await page.evaluate((o) => globalThis.alprBench.init(o), cfg.init);
+      log(`${cfg.name}: backend ${info.backend}, ${info.threads} thread(s), isolated ${info.crossOriginIsolated}, init ${info.initMs.toFixed(0)} ms`);
+      for (const size of Object.keys(images)) {
+        for (const mode of MODES) {
+          const config = mode === 'fast' ? { mode: 'fast' } : {};
+          const payload = images[size].map((im) => ({ name: im.name, bytes: Array.from(im.bytes) }));
+          const its = cfg.init.preferWebGPU ? Math.max(1, Math.ceil(iterations / 2)) : iterations;
+          const rows = await page.evaluate(([p, c, n]) => globalThis.alprBench.run(p, c, n), [payload, config, its]);
+          const s = stats(rows);
+          results.push({ runner: cfg.name, backend: info.backend, threads: info.threads, size, mode, ...s });
+          log(`  ${size} ${mode}: median ${s.total.median} ms (detect ${s.detect.median}, read ${s.read.median})`);
+        }
+      }
+    } catch (e) {
+      log(`${cfg.name}: failed: ${e.message}`);
+      results.push({ runner: cfg.name, error: e.message });
+    } finally {
+      await browser.close();
+    }
+  }
+  return results;
+}
+
+async function nodeRuns(images) {
+  const vite = await import('vite');
+  const outDir = join(root, 'node_modules', '.cache', 'alpr-bench');
+  await vite.build({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    publicDir: false,
+    build: {
+      ssr: join(root, 'bench/node-engine.ts'),
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: { output: { entryFileNames: 'node-engine.mjs', format: 'es' } },
+    },
+  });
+  const { runNode } = await import(pathToFileURL(join(outDir, 'node-engine.mjs')).href);
+  const results = [];
+  // onnxruntime-web under Node runs its WASM on one thread (no cross-origin-isolated workers there).
+  for (const size of Object.keys(images)) {
+    for (const mode of MODES) {
+      const config = mode === 'fast' ? { mode: 'fast' } : {};
+      const { rows } = await runNode(join(root, 'models'), 1, images[size], config, iterations);
+      const s = stats(rows);
+      results.push({ runner: 'node cli (wasm)', backend: 'wasm', threads: 1, size, mode, ...s });
+      log(`node cli ${size} ${mode}: median ${s.total.median} ms (decode ${s.decode.median}, detect ${s.detect.median}, read ${s.read.median})`);
+    }
+  }
+  return results;
+}
+
+async function coldStart(chromium, port, photo) {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: BROWSER_ARGS });
+  const out = {};
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const bytes = { raw: 0, gzip: 0, files: 0 };
+    page.on('response', async (res) => {
+      try {
+        const body = await res.body();
+        bytes.files++;
+        const enc = res.headers()['content-encoding'];
+        // As sent: gzipped bodies count gzipped; others (models, images) count as they are.
+        bytes.raw += Number(res.headers()['content-length'] || 0) || body.length;
+        bytes.gzip += enc === 'gzip' ? Number(res.headers()['content-length'] || 0) || gzipSync(body).length : body.length;
+      } catch {
+        /* redirects, aborted */
+      }
+    });
+    for (const label of ['empty cache', 'warm cache']) {
+      const t0 = Date.now();
+      await page.goto(`http://127.0.0.1:${port}/?backend=wasm`);
+      await page.locator('[data-testid=backend][data-backend]').waitFor({ timeout: 120000 });
+      const tReady = Date.now() - t0;
+      await page.getByTestId('file-input').setInputFiles({ name: photo.name, mimeType: 'image/jpeg', buffer: Buffer.from(photo.bytes) });
+      await page.locator('[data-testid=image-card][data-status=done]').first().waitFor({ timeout: 120000 });
+      out[label] = { ready_ms: tReady, first_result_ms: Date.now() - t0 };
+      if (label === 'empty cache') out.first_visit_bytes = { ...bytes };
+      log(`cold start (${label}): ready ${tReady} ms, first result ${out[label].first_result_ms} ms`);
+    }
+  } catch (e) {
+    out.error = e.message;
+    log(`cold start failed: ${e.message}`);
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+function modelBytes() {
+  const dir = join(root, 'models');
+  const out = {};
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.onnx'))) {
+    const b = readFileSync(join(dir, f));
+    out[f] = { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length };
+  }
+  return out;
+}
+
+function distBytes(dir) {
+  let raw = 0;
+  let gz = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const b = readFileSync(p);
+        raw += b.length;
+        gz += /\.(onnx|png|jpg|jpeg|webp|avif)$/.test(e.name) ? b.length : gzipSync(b, { level: 9 }).length;
+      }
+    }
+  };
+  walk(dir);
+  return { raw, gzip: gz };
+}
+
+function table(rows) {
+  const head = ['runner', 'size', 'mode', 'median', 'p90', 'decode', 'detect', 'read', 'shape', 'plates'];
+  const lines = [head];
+  for (const r of rows) {
+    if (r.error) {
+      lines.push([r.runner, '-', '-', 'error', r.error.slice(0, 60), '', '', '', '', '']);
+      continue;
+    }
+    lines.push([
+      `${r.runner}${r.backend && !r.runner.includes(r.backend) ? ` [${r.backend}]` : ''}`,
+      r.size,
+      r.mode,
+      r.total.median,
+      r.total.p90,
+      r.decode.median,
+      r.detect.median,
+      r.read.median,
+      r.shape.median,
+      r.plates.toFixed(1),
+    ].map(String));
+  }
+  const w = head.map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+  return lines.map((l) => l.map((c, i) => String(c).padEnd(w[i])).join('  ')).join('\n');
+}
+
+async function main() {
+  if (!existsSync(join(root, 'models', 'manifest.json'))) throw new Error('models/manifest.json is missing');
+  if (!skipBuild || !existsSync(join(root, 'dist-bench')) || !existsSync(join(root, 'dist'))) {
+    log('building the app (dist/) and the benchmark page (dist-bench/)...');
+    run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build']);
+    run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'bench/vite.bench.config.ts']);
+  }
+  const { images, source } = await benchImages();
+  const { chromium } = await import('playwright-core');
+  const benchPort = 4391;
+  const appPort = 4392;
+  const s1 = await startServer('dist-bench', benchPort);
+  const s2 = await startServer('dist', appPort);
+  let results;
+  try {
+    const browser = await browserRuns(chromium, benchPort, images);
+    const node = await nodeRuns(images);
+    const cold = await coldStart(chromium, appPort, images['1280x720'][0]);
+    results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+      images: source,
+      iterations,
+      speed: [...browser, ...node],
+      cold_start: cold,
+      bytes: { models: modelBytes(), dist: distBytes(join(root, 'dist')) },
+    };
+  } finally {
+    s1.kill();
+    s2.kill();
+  }
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nPer-image times in ms (${results.images}; ${iterations} reads per image after a warm-up; ${results.machine.cpus} cores: ${results.machine.cpu})\n`);
+  console.log(table(results.speed));
+  const c = results.cold_start;
+  console.log('\nCold start of the app (page load -> first result, WASM):');
+  for (const k of ['empty cache', 'warm cache']) if (c[k]) console.log(`  ${k}: reader ready ${c[k].ready_ms} ms, first result ${c[k].first_result_ms} ms`);
+  if (c.first_visit_bytes) console.log(`  first visit: ${(c.first_visit_bytes.gzip / 1e6).toFixed(2)} MB as sent (${c.first_visit_bytes.files} responses)`);
+  console.log('\nModels:');
+  for (const [f, b] of Object.entries(results.bytes.models)) console.log(`  ${f}: ${(b.bytes / 1e6).toFixed(2)} MB (${(b.gzip / 1e6).toFixed(2)} MB gzipped)`);
+  console.log(`  whole dist/: ${(results.bytes.dist.raw / 1e6).toFixed(2)} MB (${(results.bytes.dist.gzip / 1e6).toFixed(2)} MB with text gzipped)`);
+  console.log('\nwrote bench/results.json');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
