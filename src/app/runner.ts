@@ -1,0 +1,98 @@
+// Drives the reader: starts the worker, then reads queued images one at a time, in order, as they arrive.
+// One at a time keeps the page responsive and the progress honest; the engine uses the threads.
+import { parseRequest } from '../api/options';
+import type { ApiError } from '../api/types';
+import { createReader, type ReaderBridge } from '../worker/bridge';
+import { requestOf, useStore, type Options } from './store';
+
+let bridge: ReaderBridge | null = null;
+let running = false;
+let current: { id: string; abort: AbortController } | null = null;
+
+/** `?backend=wasm` forces WASM (tests compare backends); anything else tries WebGPU first. */
+export function preferWebGPU(search = location.search): boolean {
+  return new URLSearchParams(search).get('backend') !== 'wasm';
+}
+
+/** The options' validation error (the message the API would answer 400 with), or null when they are valid. */
+export function optionsError(o: Options): string | null {
+  try {
+    parseRequest(requestOf(o, 'x.jpg'));
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Any rejection from the bridge as the API's error body. */
+export function toApiError(e: unknown, filename: string): ApiError {
+  const err = e as { toJSON?: () => unknown; error?: ApiError['error']; code?: unknown; message?: unknown } | null;
+  if (err && typeof err.toJSON === 'function') {
+    const j = err.toJSON() as Partial<ApiError> | null;
+    if (j && j.error && typeof j.error.message === 'string') return { error: { ...j.error, filename } };
+  }
+  if (err && err.error && typeof err.error.message === 'string') return { error: { ...err.error, filename } };
+  const code = typeof err?.code === 'number' ? err.code : 400;
+  const message = typeof err?.message === 'string' && err.message ? err.message : String(e);
+  return { error: { code, message, filename } };
+}
+
+export function startReader(): void {
+  if (bridge) return;
+  const { setEngine } = useStore.getState();
+  bridge = createReader();
+  setEngine({ status: 'loading', progress: null, error: null });
+  bridge
+    .init({
+      preferWebGPU: preferWebGPU(),
+      modelsBase: new URL('models/', document.baseURI).href,
+      onProgress: (p) => useStore.getState().setEngine({ progress: p }),
+    })
+    .then((info) => {
+      useStore.getState().setEngine({ status: 'ready', info, progress: null });
+      void pump();
+    })
+    .catch((e: unknown) => {
+      useStore.getState().setEngine({ status: 'error', error: e instanceof Error ? e.message : String(e) });
+    });
+
+  // Read whatever gets queued; stop reading an image that was removed or cleared.
+  useStore.subscribe((s, prev) => {
+    if (current && !s.items.some((i) => i.id === current!.id)) current.abort.abort();
+    if (s.items !== prev.items || s.options !== prev.options) void pump();
+  });
+}
+
+async function pump(): Promise<void> {
+  if (running || !bridge) return;
+  running = true;
+  try {
+    for (;;) {
+      const s = useStore.getState();
+      if (s.engine.status !== 'ready') break;
+      // Invalid options (say, a bad text_formats regex) hold the queue until they are fixed.
+      if (optionsError(s.options)) break;
+      const item = s.items.find((i) => i.status === 'queued');
+      if (!item) break;
+      const input = requestOf(s.options, item.name);
+      const abort = new AbortController();
+      current = { id: item.id, abort };
+      s.updateItem(item.id, { status: 'reading' });
+      const t0 = performance.now();
+      try {
+        const response = await bridge.read(item.file, item.name, input, abort.signal);
+        if (!abort.signal.aborted) {
+          useStore.getState().updateItem(item.id, { status: 'done', response, wallMs: performance.now() - t0 });
+        }
+      } catch (e) {
+        if (!abort.signal.aborted) {
+          useStore.getState().updateItem(item.id, { status: 'error', error: toApiError(e, item.name) });
+        }
+      } finally {
+        current = null;
+      }
+    }
+  } finally {
+    running = false;
+  }
+}
