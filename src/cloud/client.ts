@@ -137,10 +137,6 @@ export function checkCloudConfig(cfg: CloudConfig): Target {
   return { url, token };
 }
 
-function truthyMmc(v: RequestInput['mmc']): boolean {
-  return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
-}
-
 /**
  * The multipart body of the reference's examples. Validates `input` with the same rules as the local engine
  * (throws ApiValidationError, code 400, before anything is sent); `regions` are sent one field each, normalised;
@@ -157,7 +153,7 @@ export function buildCloudForm(file: Blob, filename: string, input: RequestInput
   } else if (cfg !== null && cfg !== undefined && Object.keys(cfg).length > 0) {
     form.append('config', JSON.stringify(cfg));
   }
-  if (req.mmc || truthyMmc(input.mmc)) form.append('mmc', 'true');
+  if (req.mmc) form.append('mmc', 'true');
   if (req.camera_id !== null) form.append('camera_id', req.camera_id);
   if (req.timestamp !== null) form.append('timestamp', req.timestamp);
   return form;
