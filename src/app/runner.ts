@@ -37,11 +37,9 @@ export function toApiError(e: unknown, filename: string): ApiError {
   return { error: { code, message, filename } };
 }
 
-export function startReader(): void {
-  if (bridge) return;
-  const { setEngine } = useStore.getState();
-  bridge = createReader();
-  setEngine({ status: 'loading', progress: null, error: null });
+function initReader(): void {
+  if (!bridge) return;
+  useStore.getState().setEngine({ status: 'loading', progress: null, error: null });
   bridge
     .init({
       preferWebGPU: preferWebGPU(),
@@ -55,12 +53,22 @@ export function startReader(): void {
     .catch((e: unknown) => {
       useStore.getState().setEngine({ status: 'error', error: e instanceof Error ? e.message : String(e) });
     });
+}
 
+export function startReader(): void {
+  if (bridge) return;
+  bridge = createReader();
+  initReader();
   // Read whatever gets queued; stop reading an image that was removed or cleared.
   useStore.subscribe((s, prev) => {
     if (current && !s.items.some((i) => i.id === current!.id)) current.abort.abort();
     if (s.items !== prev.items || s.options !== prev.options) void pump();
   });
+}
+
+/** After a failed start (say, the models could not be fetched): try again. */
+export function retryReader(): void {
+  if (useStore.getState().engine.status === 'error') initReader();
 }
 
 async function pump(): Promise<void> {

@@ -1,3 +1,4 @@
+import { retryReader } from '../runner';
 import { useStore } from '../store';
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
@@ -35,8 +36,13 @@ export function Header() {
             {info.threads} {info.threads === 1 ? 'thread' : 'threads'}
           </span>
         ) : status === 'error' ? (
-          <span className="badge badge-error" data-testid="backend" data-backend="" title={error ?? ''}>
-            Engine failed: {error}
+          <span className="engine-error" role="alert">
+            <span className="badge badge-error" data-testid="backend" data-backend="" title={error ?? ''}>
+              The reader could not start: {error}
+            </span>
+            <button type="button" className="btn btn-small" onClick={retryReader}>
+              Retry
+            </button>
           </span>
         ) : (
           <div className="model-progress" data-testid="model-progress">
