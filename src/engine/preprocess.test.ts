@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { cropStretch, cropWindow, letterbox, resizeRgbaToRgb, type RgbaImage } from './preprocess';
+
+/** An image whose pixel (x, y) is (R, G, B, A) = f(x, y). */
+function image(width: number, height: number, f: (x: number, y: number) => [number, number, number]): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = f(x, y);
+      data.set([r, g, b, 255], (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
+const px = (buf: Uint8Array, stride: number, x: number, y: number) => Array.from(buf.subarray(y * stride + x * 3, y * stride + x * 3 + 3));
+
+describe('letterbox', () => {
+  it('shrinks by area averaging, pads right/bottom with zeros to the multiple', () => {
+    // 4×2: left half red 200, right half green 100; rows differ in blue (0 / 100).
+    const img = image(4, 2, (x, y) => (x < 2 ? [200, 0, y * 100] : [0, 100, y * 100]));
+    const lb = letterbox(img, 2, 32);
+    expect([lb.width, lb.height, lb.innerWidth, lb.innerHeight]).toEqual([32, 32, 2, 1]);
+    expect(lb.scaleX).toBeCloseTo(0.5);
+    expect(lb.scaleY).toBeCloseTo(0.5);
+    expect(px(lb.data, 32 * 3, 0, 0)).toEqual([200, 0, 50]);
+    expect(px(lb.data, 32 * 3, 1, 0)).toEqual([0, 100, 50]);
+    // padding
+    expect(px(lb.data, 32 * 3, 2, 0)).toEqual([0, 0, 0]);
+    expect(px(lb.data, 32 * 3, 0, 1)).toEqual([0, 0, 0]);
+    expect(lb.data.length).toBe(32 * 32 * 3);
+  });
+
+  it('averages fractional spans when shrinking by a non-integer factor', () => {
+    // 3 px -> 2 px: out0 = (p0 + p1/2) / 1.5, out1 = (p1/2 + p2) / 1.5
+    const img = image(3, 1, (x) => [[0, 90, 180][x], 0, 0]);
+    const out = new Uint8Array(2 * 3);
+    resizeRgbaToRgb(img, 2, 1, out);
+    expect(out[0]).toBe(30);
+    expect(out[3]).toBe(150);
+  });
+
+  it('enlarges with half-pixel-centred bilinear, edges replicated', () => {
+    const img = image(2, 1, (x) => [x === 0 ? 0 : 200, 0, 0]);
+    const out = new Uint8Array(4 * 3);
+    resizeRgbaToRgb(img, 4, 1, out);
+    expect([out[0], out[3], out[6], out[9]]).toEqual([0, 50, 150, 200]);
+  });
+
+  it('keeps the aspect ratio (long side = size) and a 1:1 resize is the identity', () => {
+    const img = image(64, 40, (x, y) => [x * 3, y * 5, (x + y) % 256]);
+    const lb = letterbox(img, 64, 32);
+    expect([lb.innerWidth, lb.innerHeight, lb.width, lb.height]).toEqual([64, 40, 64, 64]);
+    for (const [x, y] of [[0, 0], [17, 5], [63, 39]]) expect(px(lb.data, 64 * 3, x, y)).toEqual([x * 3, y * 5, (x + y) % 256]);
+    const tall = letterbox(image(10, 100, () => [1, 2, 3]), 320, 32);
+    expect([tall.innerWidth, tall.innerHeight, tall.width, tall.height]).toEqual([32, 320, 32, 320]);
+  });
+});
+
+describe('cropStretch', () => {
+  const grid = image(8, 6, (x, y) => [x * 10, y * 10, 7]);
+
+  it('samples pixel centres: a box the size of the output is copied exactly', () => {
+    const out = new Uint8Array(4 * 2 * 3);
+    cropStretch(grid, { xmin: 2, ymin: 1, xmax: 6, ymax: 3 }, [0, 0], 4, 2, out);
+    expect(px(out, 12, 0, 0)).toEqual([20, 10, 7]);
+    expect(px(out, 12, 3, 1)).toEqual([50, 20, 7]);
+  });
+
+  it('stretches (aspect not kept) and writes at the batch offset', () => {
+    const out = new Uint8Array(10 + 2 * 2 * 3);
+    // 4×2 window -> 2×2: x samples at 2 + (i + .5)·2 - .5 = 2.5, 4.5; y at 1 + (j + .5) - .5 = 1, 2
+    cropStretch(grid, { xmin: 2, ymin: 1, xmax: 6, ymax: 3 }, [0, 0], 2, 2, out, 10);
+    expect(Array.from(out.subarray(0, 10))).toEqual(new Array(10).fill(0));
+    expect(px(out.subarray(10), 6, 0, 0)).toEqual([25, 10, 7]);
+    expect(px(out.subarray(10), 6, 1, 1)).toEqual([45, 20, 7]);
+  });
+
+  it('widens the box by crop_pad and clips the window to the photo', () => {
+    expect(cropWindow(grid, { xmin: 2, ymin: 2, xmax: 6, ymax: 4 }, [0.25, 0.5])).toEqual({ xmin: 1, ymin: 1, xmax: 7, ymax: 5 });
+    expect(cropWindow(grid, { xmin: 0, ymin: 0, xmax: 8, ymax: 6 }, [0.1, 0.1])).toEqual({ xmin: 0, ymin: 0, xmax: 8, ymax: 6 });
+  });
+
+  it('replicates edge pixels rather than reading outside the photo', () => {
+    const out = new Uint8Array(2 * 1 * 3);
+    // x samples at 6.75 (between columns 6 and 7) and 7.25 (between 7 and the replicated 7)
+    cropStretch(grid, { xmin: 7, ymin: 5, xmax: 8, ymax: 6 }, [0, 0], 2, 1, out);
+    expect(px(out, 6, 0, 0)).toEqual([68, 50, 7]);
+    expect(px(out, 6, 1, 0)).toEqual([70, 50, 7]);
+  });
+});
