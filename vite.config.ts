@@ -27,11 +27,15 @@ function modelsPlugin(): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     configureServer(server) {
-      server.middlewares.use('/models/', (req, res, next) => {
+      server.middlewares.use('/models/', (req, res) => {
         const name = decodeURIComponent((req.url ?? '').split('?')[0].replace(/^\/+/, ''));
-        if (!isModelAsset(name) || name.includes('/') || name.includes('..')) return next();
         const file = join(modelsDir, name);
-        if (!existsSync(file)) return next();
+        // A 404, not the SPA fallback's index.html, for anything missing under /models/.
+        if (!isModelAsset(name) || name.includes('/') || name.includes('..') || !existsSync(file)) {
+          res.statusCode = 404;
+          res.end('not found');
+          return;
+        }
         res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         res.setHeader('Content-Length', String(statSync(file).size));
         for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
