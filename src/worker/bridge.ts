@@ -91,6 +91,7 @@ export class Reader implements ReaderBridge {
   private opts: InitOptions = {};
   private queue: Job[] = [];
   private busy = false;
+  private current: Job | null = null;
   private disposed = false;
   /** How many times the worker was restarted after a failure (diagnostics, tests). */
   restarts = 0;
@@ -178,7 +179,12 @@ export class Reader implements ReaderBridge {
       while (this.queue.length) {
         const job = this.queue.shift()!;
         if (job.settled) continue;
-        await this.run(job);
+        this.current = job;
+        try {
+          await this.run(job);
+        } finally {
+          this.current = null;
+        }
       }
     } finally {
       this.busy = false;
@@ -220,6 +226,7 @@ export class Reader implements ReaderBridge {
   dispose(): void {
     this.disposed = true;
     for (const job of this.queue.splice(0)) job.reject(abortError());
+    this.current?.reject(abortError());
     this.kill();
     this.ready = null;
   }
