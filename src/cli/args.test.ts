@@ -17,7 +17,9 @@ describe('parseArgs', () => {
       mmc: true,
       models: null,
       threads: 2,
+      timings: false,
     });
+    expect(parseArgs(['read', 'x', '--timings']).timings).toBe(true);
   });
 
   it('help without a command or with -h/--help; paths after --', () => {

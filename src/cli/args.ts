@@ -11,6 +11,8 @@ export interface CliArgs {
   /** Overrides the package's models/ directory. */
   models: string | null;
   threads: number | null;
+  /** Print per-stage times to stderr. */
+  timings: boolean;
 }
 
 export class UsageError extends Error {
@@ -36,6 +38,7 @@ Options:
   --mmc               add make/model/colour/orientation fields
   --models DIR        read the models from DIR (default: the package's models/)
   --threads N         WASM threads (default: min(4, CPU cores))
+  --timings           print per-stage times (ms) of each image to stderr
   -h, --help          this help
 `;
 
@@ -52,6 +55,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     mmc: false,
     models: null,
     threads: null,
+    timings: false,
   };
   let command: string | null = null;
   let onlyPaths = false;
@@ -68,6 +72,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (eq > 0) {
         value = a.slice(eq + 1);
         a = a.slice(0, eq);
+      }
+      if (a === '--timings') {
+        out.timings = true;
+        continue;
       }
       if (a === '--mmc') {
         if (value !== undefined && !/^(true|false|1|0)$/i.test(value)) throw new UsageError(`--mmc takes no value`);

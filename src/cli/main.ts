@@ -70,6 +70,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 
   let failed = 0;
+  const sums = { decode: 0, detect: 0, read: 0, shape: 0, n: 0 };
+  const ms = (x: number) => x.toFixed(1).padStart(7);
   try {
     for (const path of await expandPaths(args.paths)) {
       const filename = basename(path);
@@ -83,8 +85,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const image = await decodeImage(bytes, filename);
         const decodeMs = performance.now() - t0;
         const req: ReadRequest = parseRequest(input(filename));
-        const { response } = await engine.recognize(image, req, { decodeMs });
+        const { response, timings } = await engine.recognize(image, req, { decodeMs });
         out(JSON.stringify(response) + '\n');
+        if (args.timings) {
+          const t = { decode: decodeMs, detect: timings.detect, read: timings.read, shape: timings.shape };
+          for (const k of ['decode', 'detect', 'read', 'shape'] as const) sums[k] += t[k];
+          sums.n++;
+          err(
+            `alpr: ${filename} ${image.width}x${image.height} decode ${ms(t.decode)} detect ${ms(t.detect)} ` +
+              `read ${ms(t.read)} shape ${ms(t.shape)} ms, ${response.results.length} plate(s), ${engine.backend}\n`,
+          );
+        }
       } catch (e) {
         failed++;
         const code = e instanceof FileError ? e.code : typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : 500;
@@ -95,6 +106,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } finally {
     await engine.dispose();
+  }
+  if (args.timings && sums.n > 0) {
+    const avg = (k: 'decode' | 'detect' | 'read' | 'shape') => ms(sums[k] / sums.n);
+    err(
+      `alpr: mean of ${sums.n}: decode ${avg('decode')} detect ${avg('detect')} read ${avg('read')} shape ${avg('shape')} ms ` +
+        `(threads ${ort.env.wasm.numThreads})\n`,
+    );
   }
   return failed > 0 ? 1 : 0;
 }
