@@ -3,12 +3,26 @@
 // launcher bundles it once with Vite's SSR build into node_modules/.cache/alpr-cli/ and rebuilds it whenever a
 // source file is newer than the bundle, so it works right after `npm install` and after every edit, with no
 // separate build step. Dependencies (onnxruntime-web, sharp) stay external and load from node_modules.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cacheDir = join(root, 'node_modules', '.cache', 'alpr-cli');
+
+/** node_modules/.cache/alpr-cli, or a per-package folder in the temp dir when node_modules is read-only. */
+function pickCacheDir() {
+  const preferred = join(root, 'node_modules', '.cache', 'alpr-cli');
+  try {
+    mkdirSync(preferred, { recursive: true });
+    accessSync(preferred, constants.W_OK);
+    return preferred;
+  } catch {
+    return join(tmpdir(), `alpr-cli-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  }
+}
+const cacheDir = pickCacheDir();
 const bundleDir = join(cacheDir, 'current');
 const bundle = join(bundleDir, 'alpr.mjs');
 const SOURCES = ['src/cli', 'src/engine', 'src/api'];
