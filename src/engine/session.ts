@@ -24,6 +24,8 @@ function sessionOptions(backend: Backend): OrtTypes.InferenceSession.SessionOpti
     graphOptimizationLevel: 'all',
     // Outputs are read on the CPU right away; keep them there on every backend.
     preferredOutputLocation: 'cpu',
+    // Errors only: node-placement warnings ("some nodes were not assigned...") would reach the page console.
+    logSeverityLevel: 3,
   };
 }
 

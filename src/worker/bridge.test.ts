@@ -66,6 +66,10 @@ describe('Reader (bridge)', () => {
     );
     expect(order).toEqual(['a.jpg', 'b.jpg', 'c.jpg']);
     expect(state.maxActive).toBe(1);
+    const d = await reader.readDetailed(blob, 'd.jpg', {});
+    expect(d.backend).toBe('wasm');
+    expect(d.timings).toEqual({ detect: 0, read: 0, shape: 0 });
+    expect(d.response.filename).toBe('d.jpg');
     expect(state.inits).toEqual([{ modelsBase: '/m/', preferWebGPU: false }]);
   });
 

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import type { RequestInput } from '../api/options';
 import type { ApiError, PlateReaderResponse, VehicleModeResponse } from '../api/types';
 import type { LoadProgress } from './load-models';
+import type { EngineTimings } from '../engine/pipeline';
 import type { BackendInfo, WorkerApi, WorkerReadResult } from './protocol';
 
 export type { BackendInfo } from './protocol';
@@ -25,7 +26,15 @@ export interface ReaderBridge {
     input: RequestInput,
     signal?: AbortSignal,
   ): Promise<PlateReaderResponse | VehicleModeResponse>;
+  /** As read(), with the engine's per-stage times (ms) and the backend that ran it (it can drop to wasm). */
+  readDetailed(file: Blob, filename: string, input: RequestInput, signal?: AbortSignal): Promise<ReadDetails>;
   dispose(): void;
+}
+
+export interface ReadDetails {
+  response: PlateReaderResponse | VehicleModeResponse;
+  timings: EngineTimings;
+  backend: 'webgpu' | 'wasm';
 }
 
 /** An error the API would answer with: `{ error: { code, message } }` via toJSON(). */
@@ -72,7 +81,7 @@ interface Job {
   file: Blob;
   filename: string;
   input: RequestInput;
-  resolve: (r: PlateReaderResponse | VehicleModeResponse) => void;
+  resolve: (r: ReadDetails) => void;
   reject: (e: unknown) => void;
   settled: boolean;
   cleanup: () => void;
@@ -131,12 +140,16 @@ export class Reader implements ReaderBridge {
     this.live = null;
   }
 
-  read(
+  async read(
     file: Blob,
     filename: string,
     input: RequestInput,
     signal?: AbortSignal,
   ): Promise<PlateReaderResponse | VehicleModeResponse> {
+    return (await this.readDetailed(file, filename, input, signal)).response;
+  }
+
+  readDetailed(file: Blob, filename: string, input: RequestInput, signal?: AbortSignal): Promise<ReadDetails> {
     return new Promise((resolve, reject) => {
       if (this.disposed) return reject(new Error('the reader was disposed'));
       if (signal?.aborted) return reject(abortError());
@@ -217,7 +230,7 @@ export class Reader implements ReaderBridge {
         }
         continue;
       }
-      if (result.ok) job.resolve(result.response);
+      if (result.ok) job.resolve({ response: result.response, timings: result.timings, backend: result.backend });
       else job.reject(new ReaderError({ ...result.error, filename: result.error.filename ?? job.filename }));
       return;
     }
