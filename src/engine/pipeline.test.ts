@@ -215,8 +215,9 @@ describe('detectionSizes', () => {
     expect(detectionSizes(cfg, 'fast', 4000)).toEqual([480]);
     expect(detectionSizes(cfg, 'normal', 360)).toEqual([640]);
     expect(detectionSizes(cfg, 'normal', 700)).toEqual([640]);
-    expect(detectionSizes(cfg, 'normal', 1000)).toEqual([640, 1024]);
-    expect(detectionSizes(cfg, 'normal', 4000)).toEqual([640, 1280]);
+    expect(detectionSizes(cfg, 'normal', 900)).toEqual([640, 928]);
+    expect(detectionSizes(cfg, 'normal', 4000)).toEqual([640, 960]);
+    expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, large: 1280 } }, 'normal', 4000)).toEqual([640, 1280]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, large: 960 } }, 'redaction', 4000)).toEqual([640, 960]);
   });
 });
