@@ -29,6 +29,7 @@ function harness(readImpl: ReadImpl) {
       return {
         async init(opts) {
           state.inits.push(opts);
+          await delay(1);
           return { backend: 'wasm' as const, threads: 1, modelsVersion: `v${no}` };
         },
         async read(_file, filename) {
@@ -138,6 +139,17 @@ describe('Reader (bridge)', () => {
     // the reader goes on with a fresh worker
     expect((await h.reader.read(blob, 'fine.jpg', {})).filename).toBe('fine.jpg');
     expect(h.state.workers).toBe(3);
+  });
+
+  it('a second init replaces the worker; the first init settles instead of hanging', async () => {
+    const { reader, state } = harness(async (f) => ok(f));
+    const first = reader.init({ modelsBase: '/a/' });
+    const second = reader.init({ modelsBase: '/b/' });
+    const settled = await Promise.allSettled([first, second]);
+    expect(settled[1]).toMatchObject({ status: 'fulfilled', value: { modelsVersion: 'v1' } });
+    expect(settled[0].status).toBe('rejected');
+    expect(state.terminated).toBe(1);
+    expect((await reader.read(blob, 'a.jpg', {})).filename).toBe('a.jpg');
   });
 
   it('dispose rejects what is queued and ends the worker', async () => {

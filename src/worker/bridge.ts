@@ -90,8 +90,9 @@ interface Job {
 interface Live {
   worker: WorkerLike;
   remote: Pick<WorkerApi, 'init' | 'read'>;
-  /** Rejects when the worker reports an uncaught error. */
+  /** Rejects when the worker reports an uncaught error, or is stopped. */
   crashed: Promise<never>;
+  stop: (why: Error) => void;
 }
 
 export class Reader implements ReaderBridge {
@@ -117,7 +118,9 @@ export class Reader implements ReaderBridge {
   private start(): Promise<BackendInfo> {
     this.kill();
     const worker = this.deps.createWorker();
+    let stop: (why: Error) => void = () => undefined;
     const crashed = new Promise<never>((_, reject) => {
+      stop = reject;
       worker.addEventListener('error', (ev) => {
         ev.preventDefault?.();
         const msg = (ev as ErrorEvent).message;
@@ -127,7 +130,7 @@ export class Reader implements ReaderBridge {
     });
     crashed.catch(() => undefined);
     const remote = this.deps.wrap(worker);
-    this.live = { worker, remote, crashed };
+    this.live = { worker, remote, crashed, stop };
     const { onProgress, preferWebGPU, modelsBase } = this.opts;
     const init = remote.init({ preferWebGPU, modelsBase }, onProgress ? this.deps.proxy(onProgress) : undefined);
     const ready = Promise.race([init, crashed]);
@@ -136,7 +139,11 @@ export class Reader implements ReaderBridge {
   }
 
   private kill(): void {
-    if (this.live) this.live.worker.terminate();
+    if (this.live) {
+      this.live.worker.terminate();
+      // Whatever still waits on this worker (an init, a read) settles now instead of never.
+      this.live.stop(new WorkerCrash('the reader worker was stopped'));
+    }
     this.live = null;
   }
 
