@@ -74,6 +74,12 @@ async function buildCli() {
   }
 }
 
+// `alpr read dir | head`: a closed pipe ends the run quietly.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 try {
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
     process.stderr.write('alpr: building the command line tool (once after an install or an edit)...\n');
