@@ -66,7 +66,7 @@ test('a chosen photo: boxes and plate text over it, a table row per plate, the r
   expect(problems).toEqual([]);
 });
 
-test('dropped files are read, and "Try a sample" loads the samples', async ({ page }) => {
+test('dropped and pasted files are read, and "Try a sample" loads the samples', async ({ page }) => {
   const problems = await openApp(page);
   const files = ['de_car_800x600.jpg', 'ro_clean_800x600.png'].map((f) => fixtureFile(f));
   // A drop as the browser delivers it: a DataTransfer with the files, on the drop zone.
@@ -84,9 +84,19 @@ test('dropped files are read, and "Try a sample" loads the samples', async ({ pa
     expect(json.results.length).toBeGreaterThan(0);
   }
 
+  // A paste (a screenshot on the clipboard arrives as "image.png"): queued under a distinct name.
+  const png = fixtureFile('tiny_ro_360x240.png');
+  await page.evaluate((bytes) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d, bubbles: true, cancelable: true }));
+  }, [...png.buffer]);
+  await waitSettled(page, 3);
+  await expect(page.getByTestId('card-name').nth(2)).toHaveText(/^pasted-.+\.png$/);
+
   await page.getByTestId('try-sample').click();
-  await waitSettled(page, 5);
-  await expect(page.getByTestId('image-card')).toHaveCount(5);
+  await waitSettled(page, 6);
+  await expect(page.getByTestId('image-card')).toHaveCount(6);
   await expect(card(page, 'two_cars_1280x720.jpg')).toHaveAttribute('data-status', 'done');
   expect(problems).toEqual([]);
 });

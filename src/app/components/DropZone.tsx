@@ -94,8 +94,19 @@ export function DropZone({ compact }: { compact: boolean }) {
         </svg>
       </div>
       <div className="dropzone-text">
-        <p className="dropzone-title">{busy ? 'Reading the folder…' : 'Drop photos or folders here'}</p>
-        <p className="dropzone-hint">or paste an image · JPEG, PNG, WebP, AVIF, GIF, BMP</p>
+        <p className="dropzone-title">
+          {busy ? (
+            'Reading the folder…'
+          ) : (
+            <>
+              <span className="on-pointer">Drop photos or folders here</span>
+              <span className="on-touch">Add photos</span>
+            </>
+          )}
+        </p>
+        <p className="dropzone-hint">
+          <span className="on-pointer">or paste an image · </span>JPEG, PNG, WebP, AVIF, GIF, BMP
+        </p>
       </div>
       <div className="dropzone-actions">
         <button type="button" className="btn btn-primary" onClick={() => fileInput.current?.click()}>
