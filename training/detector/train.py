@@ -1,0 +1,186 @@
+"""Train the plate detector (CPU, one torch thread; a data process makes samples in parallel).
+
+nohup /usr/bin/python3 training/detector/train.py --minutes 70 > training/runs/detector/train.log 2>&1 &
+Resumes from training/runs/detector/last.pt when it exists (the learning-rate schedule follows elapsed training time,
+which the checkpoint carries).
+"""
+import argparse
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model import BOX_SCALE, STRIDE, Detector, n_params  # noqa: E402
+
+RUN = os.path.join(HERE, "..", "runs", "detector")
+
+
+class Samples(torch.utils.data.IterableDataset):
+    def __init__(self, size, batch, seed):
+        self.size, self.batch, self.seed = size, batch, seed
+
+    def __iter__(self):
+        torch.set_num_threads(1)
+        from data import Pools, SampleMaker, targets
+        info = torch.utils.data.get_worker_info()
+        seed = self.seed + (info.id if info else 0) * 1000
+        maker = SampleMaker(Pools(seed=seed), self.size, seed=seed)
+        while True:
+            imgs, heats, ltrbs, wbs, igns = [], [], [], [], []
+            for _ in range(self.batch):
+                img, boxes = maker.sample()
+                h, l, w, ig = targets(boxes, self.size, STRIDE)
+                imgs.append(img)
+                heats.append(h)
+                ltrbs.append(l)
+                wbs.append(w)
+                igns.append(ig)
+            yield (torch.from_numpy(np.stack(imgs)), torch.from_numpy(np.stack(heats)), torch.from_numpy(np.stack(ltrbs)),
+                   torch.from_numpy(np.stack(wbs)), torch.from_numpy(np.stack(igns)))
+
+
+def focal_loss(logits, heat, ignore):
+    p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
+    pos = heat.eq(1).float()
+    neg = (1 - pos) * (1 - ignore)
+    pos_l = -torch.log(p) * (1 - p) ** 2 * pos
+    neg_l = -torch.log(1 - p) * p ** 2 * (1 - heat) ** 4 * neg
+    n = pos.sum().clamp(min=1)
+    return (pos_l.sum() + neg_l.sum()) / n
+
+
+def box_loss(raw, ltrb, w):
+    """GIoU between boxes that share their centre cell, plus a little L1 on log distances."""
+    m = w > 0
+    if m.sum() == 0:
+        return raw.sum() * 0
+    raw = raw.permute(0, 2, 3, 1)[m]          # [n,4]
+    t = ltrb.permute(0, 2, 3, 1)[m]
+    ww = w[m]
+    p = torch.exp(raw.clamp(max=6.0)) * BOX_SCALE
+    pl, pt, pr, pb = p.unbind(1)
+    tl, tt, tr, tb = t.unbind(1)
+    ap = (pl + pr) * (pt + pb)
+    at = (tl + tr) * (tt + tb)
+    iw = torch.min(pl, tl) + torch.min(pr, tr)
+    ih = torch.min(pt, tt) + torch.min(pb, tb)
+    inter = iw * ih
+    union = ap + at - inter
+    iou = inter / union
+    cw = torch.max(pl, tl) + torch.max(pr, tr)
+    ch = torch.max(pt, tt) + torch.max(pb, tb)
+    c = cw * ch
+    giou = iou - (c - union) / c
+    l1 = (raw - torch.log(t / BOX_SCALE)).abs().sum(1)
+    return ((1 - giou) * ww).sum() / ww.sum() + 0.1 * (l1 * ww).sum() / ww.sum()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=70)
+    ap.add_argument("--size", type=int, default=384)
+    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--eval-every", type=float, default=6.0, help="minutes")
+    ap.add_argument("--run", default=RUN)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.run, exist_ok=True)
+    last = os.path.join(args.run, "last.pt")
+
+    det = Detector()
+    ema = Detector()
+    ema.load_state_dict(det.state_dict())
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.AdamW(det.parameters(), lr=args.lr, weight_decay=5e-4)
+    step, samples, elapsed = 0, 0, 0.0
+    if os.path.exists(last):
+        st = torch.load(last, map_location="cpu")
+        det.load_state_dict(st["model"])
+        ema.load_state_dict(st["ema"])
+        opt.load_state_dict(st["opt"])
+        step, samples, elapsed = st["step"], st["samples"], st["elapsed"]
+        print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
+    print(f"params {n_params(det)}", flush=True)
+
+    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step), batch_size=None,
+                                         num_workers=args.workers, prefetch_factor=4, persistent_workers=True)
+    total = args.minutes * 60
+    t_last = time.time()
+    t_ckpt = t_eval = time.time()
+    ema_decay = 0.998
+    runner_data = None
+    stats = []
+
+    def save(path):
+        torch.save({"model": det.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "samples": samples, "elapsed": elapsed, "arch": det.arch, "args": vars(args)}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    det.train()
+    for imgs, heat, ltrb, wb, ign in loader:
+        frac = min(1.0, elapsed / total)
+        warm = min(1.0, (step + 1) / 300)
+        lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x = imgs.permute(0, 3, 1, 2).float()
+        logits, raw = det.forward_raw(x)
+        lc = focal_loss(logits[:, 0], heat, ign)
+        lb = box_loss(raw, ltrb, wb)
+        loss = lc + 2.0 * lb
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(det.parameters(), 5.0)
+        opt.step()
+        with torch.no_grad():
+            d = min(ema_decay, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.state_dict().values(), det.state_dict().values()):
+                if pe.dtype.is_floating_point:
+                    pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+                else:
+                    pe.copy_(pm)
+        step += 1
+        samples += imgs.shape[0]
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        stats.append((lc.item(), lb.item()))
+        if step % 50 == 0:
+            a = np.mean(stats, 0)
+            stats = []
+            print(f"step {step} samples {samples} {elapsed / 60:.1f} min lr {lr:.2e} cls {a[0]:.3f} box {a[1]:.3f} "
+                  f"{samples / max(1, elapsed):.1f} img/s", flush=True)
+        if now - t_ckpt > 120:
+            save(last)
+            t_ckpt = now
+        if now - t_eval > args.eval_every * 60 or elapsed >= total:
+            from evaluate import Runner, evaluate, fmt, load_set
+            if runner_data is None:
+                runner_data = load_set("ro")
+            e = Detector(**det.arch)
+            e.load_state_dict(ema.state_dict())
+            res = evaluate(Runner(e), runner_data, [640], thresholds=(0.3, 0.5))
+            print(f"eval ro val @640 (ema): {fmt(res)}", flush=True)
+            save(last)
+            t_eval = t_ckpt = time.time()
+            t_last = time.time()  # eval time is not training time
+            det.train()
+        if elapsed >= total:
+            break
+    save(last)
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
