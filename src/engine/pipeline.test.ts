@@ -133,9 +133,9 @@ const manifest: ModelManifest = {
 };
 const bundle: ModelBundle = { manifest, detector: Uint8Array.of(1), ocr: Uint8Array.of(2) };
 
-async function run(input: Omit<RequestInput, 'filename'>) {
+async function run(input: Omit<RequestInput, 'filename'>, models: ModelBundle = bundle) {
   const calls = { detector: [] as number[][], ocrBatch: [] as number[] };
-  const engine = await PlateEngine.create(fakeOrt(calls), bundle, { executionProviders: ['wasm'] });
+  const engine = await PlateEngine.create(fakeOrt(calls), models, { executionProviders: ['wasm'] });
   const req = parseRequest({ ...input, filename: 'scene.png' });
   const out = await engine.recognize(scene(), req, { decodeMs: 5, now: new Date('2026-01-02T03:04:05Z') });
   return { ...out, calls, engine };
@@ -158,15 +158,32 @@ describe('PlateEngine.recognize (fake models)', () => {
     expect(p.candidates[0]).toEqual({ score: p.score, plate: 'ab12' });
     expect(p.candidates.length).toBeGreaterThanOrEqual(3);
     expect(p.vehicle).toEqual({ score: 0, type: 'Unknown', box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } });
-    // one OCR call for the photo; normal mode looked twice (640, then the photo's own 800 px)
+    // one OCR call for the photo; one detection pass (800 px < 1.5 × 640)
     expect(calls.ocrBatch).toEqual([1]);
-    expect(calls.detector).toEqual([
-      [480, 640],
-      [608, 800],
-    ]);
+    expect(calls.detector).toEqual([[480, 640]]);
     expect(timings.decode).toBe(5);
     expect(r.processing_time).toBeGreaterThanOrEqual(5);
     for (const k of ['detect', 'read', 'shape'] as const) expect(timings[k]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('normal mode takes a second, larger look at a large photo and merges the boxes found twice', async () => {
+    const det = manifest.models.detector;
+    const small: ModelBundle = {
+      ...bundle,
+      manifest: {
+        ...manifest,
+        models: { ...manifest.models, detector: { ...det, config: { ...det.config, sizes: { fast: 480, default: 512 } } } },
+      },
+    };
+    const { calls, response } = await run({}, small);
+    expect(calls.detector).toEqual([
+      [384, 512],
+      [576, 768],
+    ]);
+    const r = response as PlateReaderResponse;
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0].box).toEqual(PLATE);
+    expect(calls.ocrBatch).toEqual([1]);
   });
 
   it('fast mode makes one detection pass at the fast size', async () => {
@@ -215,7 +232,10 @@ describe('detectionSizes', () => {
     expect(detectionSizes(cfg, 'fast', 4000)).toEqual([480]);
     expect(detectionSizes(cfg, 'normal', 360)).toEqual([640]);
     expect(detectionSizes(cfg, 'normal', 700)).toEqual([640]);
-    expect(detectionSizes(cfg, 'normal', 900)).toEqual([640, 928]);
+    expect(detectionSizes(cfg, 'normal', 950)).toEqual([640]);
+    expect(detectionSizes(cfg, 'normal', 1000)).toEqual([640, 960]);
+    expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, default: 960 } }, 'normal', 1280)).toEqual([960]);
+    expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, default: 960 } }, 'normal', 2560)).toEqual([960, 1440]);
     expect(detectionSizes(cfg, 'normal', 4000)).toEqual([640, 960]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, large: 1280 } }, 'normal', 4000)).toEqual([640, 1280]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, large: 960 } }, 'redaction', 4000)).toEqual([640, 960]);
