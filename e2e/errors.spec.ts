@@ -17,9 +17,9 @@ test('a broken file gives one error row; the good ones around it are read', asyn
   await expect(errorRows).toHaveCount(1);
   await expect(errorRows.locator('td').first()).toHaveText('broken.jpg');
   await expect(errorRows).toContainText(/\S/);
-  // Both good images have plate rows, in queue order around the failure.
-  const files = await page.getByTestId('result-row').locator('td:first-child').allTextContents();
-  expect(new Set(files)).toEqual(new Set(['de_car_800x600.jpg', 'ro_clean_800x600.png']));
+  // The table: the good images' rows, the error row between them, in queue order.
+  const files = await page.getByTestId('results-table').locator('tbody tr td:first-child').allTextContents();
+  expect([...new Set(files)]).toEqual(['de_car_800x600.jpg', 'broken.jpg', 'ro_clean_800x600.png']);
 
   // The failed image's details hold the API's error body.
   const err = await rawJson(page, 'broken.jpg');
