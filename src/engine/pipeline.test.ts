@@ -218,6 +218,14 @@ describe('PlateEngine.recognize (fake models)', () => {
     expect((fits.response as PlateReaderResponse).results.map((x) => x.plate)).toEqual(['ab12']);
   });
 
+  it('warmup runs each model once on blank input', async () => {
+    const calls = { detector: [] as number[][], ocrBatch: [] as number[] };
+    const engine = await PlateEngine.create(fakeOrt(calls), bundle, { executionProviders: ['wasm'] });
+    expect(await engine.warmup()).toBeGreaterThanOrEqual(0);
+    expect(calls.detector).toEqual([[480, 640]]);
+    expect(calls.ocrBatch).toEqual([1]);
+  });
+
   it('rejects pixel data that does not match the size', async () => {
     const calls = { detector: [] as number[][], ocrBatch: [] as number[] };
     const engine = await PlateEngine.create(fakeOrt(calls), bundle, { executionProviders: ['wasm'] });

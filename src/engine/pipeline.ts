@@ -170,6 +170,21 @@ export class PlateEngine {
     return { response, timings };
   }
 
+  /**
+   * Runs both models once on a blank frame and crop, so that the first photo does not pay for kernel setup
+   * and memory planning (shader compilation on WebGPU). Returns the time it took (ms).
+   */
+  async warmup(): Promise<number> {
+    const t0 = now();
+    const det = this.manifest.models.detector.config;
+    const size = det.sizes.default;
+    const blank: RgbaImage = { width: size, height: Math.round((size * 3) / 4), data: new Uint8Array(size * Math.round((size * 3) / 4) * 4) };
+    await this.detect(blank, { mode: 'normal', threshold_d: 1.01 });
+    const ocr = this.manifest.models.ocr.config;
+    await readPlates(this.sessions, blank, [{ box: { xmin: 0, ymin: 0, xmax: 100, ymax: 25 }, score: 1 }], ocr, this.topN);
+    return now() - t0;
+  }
+
   async dispose(): Promise<void> {
     await this.sessions.release();
   }

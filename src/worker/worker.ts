@@ -41,6 +41,8 @@ const api: WorkerApi = {
     const providers: Backend[] = opts.preferWebGPU !== false && (await webgpuAvailable()) ? ['webgpu', 'wasm'] : ['wasm'];
     if (engine) await engine.dispose();
     engine = await PlateEngine.create(ort, models, { executionProviders: providers });
+    // The first run of a fresh worker pays ~1 s of one-off setup (more on WebGPU): pay it while loading.
+    await engine.warmup();
     return { backend: engine.backend, threads, modelsVersion: engine.modelsVersion };
   },
 
