@@ -78,12 +78,12 @@ class Backgrounds:
 
 def synth_sample(rng, bgs, region=None):
     """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region)."""
-    p = render_plate(rng, region)
+    p = render_plate(rng, region, night=False)  # night comes from the scene (headlight-lit plate, dark rest)
     plate, lines = p["image"], p["lines"]
     pw = float(np.exp(rng.uniform(np.log(55), np.log(300))))
     if lines == 2 or plate.shape[1] < 2.5 * plate.shape[0]:
         pw *= plate.shape[1] / plate.shape[0] / 4.5 * 1.6  # square plates: similar area, not similar width
-    patch, quad = warp_plate(rng, plate, pw)
+    patch, quad = warp_plate(rng, plate, pw, max_roll=4.0, max_yaw=0.25, max_pitch=0.1)
     qx0, qy0 = quad.min(axis=0)
     qx1, qy1 = quad.max(axis=0)
     qw, qh = qx1 - qx0, qy1 - qy0

@@ -48,8 +48,8 @@ def read_torch(net, xs):
     with torch.no_grad():
         for i in range(0, len(xs), 256):
             x = torch.from_numpy(np.stack(xs[i:i + 256])).permute(0, 3, 1, 2).float() / 255.0
-            logits, _ = net.forward_logits(x)
-            out += [D.decode(p) for p in logits.argmax(-1).numpy()]
+            probs, _ = net.slot_probs(x)
+            out += [D.decode(p) for p in probs.argmax(-1).numpy()]
     return out
 
 

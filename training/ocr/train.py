@@ -58,8 +58,8 @@ def exact_match(net, real):
     ok = 0
     with torch.no_grad():
         xs, texts = zip(*[real.exact(i) for i in range(len(real))])
-        logits, _ = net.forward_logits(to_tensor(np.stack(xs)))
-        pred = logits.argmax(-1).numpy()
+        probs, _ = net.slot_probs(to_tensor(np.stack(xs)))
+        pred = probs.argmax(-1).numpy()
     for p, t in zip(pred, texts):
         ok += D.decode(p) == t
     net.train()
@@ -72,10 +72,12 @@ def main():
     ap.add_argument("--run", default="training/runs/ocr")
     ap.add_argument("--cache", default="training/cache/ocr/*.npz")
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--real", type=float, default=0.2, help="fraction of each batch from real train plates")
+    ap.add_argument("--real", type=float, default=0.12, help="fraction of each batch from real train plates")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--width", type=float, default=0.75)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--head", default="ctc", choices=["ctc", "slots"])
+    ap.add_argument("--init", default=None, help="warm start from this checkpoint (matching shapes only)")
     ap.add_argument("--monitor_val", action="store_true",
                     help="log exact match on the held-out real plates (monitoring only, never used for selection)")
     a = ap.parse_args()
@@ -83,7 +85,7 @@ def main():
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed + int(time.time()) % 100000)
     os.makedirs(a.run, exist_ok=True)
-    net = PlateOCR(len(REGIONS), width=a.width)
+    net = PlateOCR(len(REGIONS), width=a.width, head=a.head)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, elapsed = 0, 0.0
     last = os.path.join(a.run, "last.pt")
@@ -93,6 +95,14 @@ def main():
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck["elapsed"]
         print("resumed at step %d, %.1f min" % (step, elapsed / 60), flush=True)
+    elif a.init:
+        # warm start from another run: copy every tensor whose shape matches (the optimiser starts fresh)
+        src = torch.load(a.init, map_location="cpu")["model"]
+        own = net.state_dict()
+        ok = {k: v for k, v in src.items() if k in own and own[k].shape == v.shape}
+        own.update(ok)
+        net.load_state_dict(own)
+        print("warm start from %s: %d/%d tensors" % (a.init, len(ok), len(own)), flush=True)
     print("params %d" % count_params(net), flush=True)
     real = D.RealPlates("train")
     val = D.RealPlates("val") if a.monitor_val else None
@@ -123,15 +133,26 @@ def main():
             r = np.concatenate([r, np.full(n_real, REGIONS.index("ro"))])
         xt, yt, rt_ = to_tensor(x), torch.from_numpy(y), torch.from_numpy(r)
         chars, region = net.forward_logits(xt)
-        loss = F.cross_entropy(chars.reshape(-1, chars.shape[-1]), yt.reshape(-1), label_smoothing=0.05) \
-            + 0.1 * F.cross_entropy(region, rt_)
+        if a.head == "slots":
+            loss = F.cross_entropy(chars.reshape(-1, chars.shape[-1]), yt.reshape(-1), label_smoothing=0.05)
+            hit = (chars.argmax(-1) == yt).all(1)
+        else:
+            lengths = (yt != D.EMPTY).sum(1)
+            targets = yt[yt != D.EMPTY]
+            logp = F.log_softmax(chars, dim=-1).transpose(0, 1)          # [T, N, C]
+            loss = F.ctc_loss(logp, targets, torch.full((len(x),), logp.shape[0], dtype=torch.long), lengths,
+                              blank=D.EMPTY, zero_infinity=True)
+            with torch.no_grad():
+                from training.ocr.model import ctc_to_slots
+                hit = (ctc_to_slots(torch.softmax(chars, -1), yt.shape[1]).argmax(-1) == yt).all(1)
+        loss = loss + 0.1 * F.cross_entropy(region, rt_)
         opt.zero_grad()
         loss.backward()
         opt.step()
         step += 1
         seen += len(x)
         loss_acc += loss.item()
-        acc_acc += (chars.argmax(-1) == yt).all(1).float().mean().item()
+        acc_acc += hit.float().mean().item()
         n_acc += 1
         if step % 50 == 0:
             dt = time.time() - t_log
@@ -152,7 +173,8 @@ def main():
 def save(net, opt, step, elapsed, a, path):
     tmp = path + ".tmp"
     torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed,
-                "regions": REGIONS, "alphabet": ALPHABET, "width": a.width}, tmp)
+                "regions": REGIONS, "alphabet": ALPHABET, "width": a.width,
+                "head": a.head}, tmp)
     os.replace(tmp, path)
 
 

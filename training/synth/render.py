@@ -358,7 +358,7 @@ EU_CODE = {"de": "D", "fr": "F", "it": "I", "es": "E", "nl": "NL", "pl": "PL", "
            "se": "S", "hu": "H", "bg": "BG", "pt": "P"}
 REGIONS = EU_REGIONS + ["gb"] + ["us-" + s for s in US_STATES] + ["br", "generic"]
 # sampling weights when region is None (RO weighted up: it is what our real validation data is)
-_WEIGHTS = {"ro": 6.0, "de": 2.0, "gb": 2.0, "br": 1.5, "generic": 1.5, "fr": 1.2, "it": 1.2, "es": 1.2, "nl": 1.0,
+_WEIGHTS = {"ro": 12.0, "de": 2.0, "gb": 2.0, "br": 1.5, "generic": 1.5, "fr": 1.2, "it": 1.2, "es": 1.2, "nl": 1.0,
             "pl": 1.0}
 
 

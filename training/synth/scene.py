@@ -73,7 +73,7 @@ def camera(rng, img, night=False, strength=1.0, max_blur=1.6):
     """
     x = img.astype(np.float32) / 255.0
     if night:
-        x = x * rng.uniform(0.25, 0.6) + rng.uniform(0, 0.03)
+        x = x * rng.uniform(0.35, 0.75) + rng.uniform(0, 0.03)
         x = x ** rng.uniform(0.9, 1.3)
     else:
         x = x * rng.uniform(0.65, 1.25) + rng.uniform(-0.08, 0.08)
