@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSlots, lookProbs } from './ocr';
+import { decodeSlots, lookProbs, scoreExponent } from './ocr';
 
 const ALPHABET = 'AB';
 /** Rows of [A, B, empty] per slot, plates concatenated. */
@@ -12,10 +12,24 @@ describe('decodeSlots', () => {
     [0.2, 0.1, 0.7],
   ];
 
-  it('reads the arg-max of each slot, skipping empty slots; score = product of all slots', () => {
+  // "AB" has 2 characters: scores are path probabilities ^ (1 / sqrt 2)
+  const k = 1 / Math.SQRT2;
+
+  it('reads the arg-max of each slot, skipping empty slots; score = P(path over all slots)^(1/sqrt(chars))', () => {
     const r = decodeSlots(chars(rows), 0, 3, ALPHABET);
     expect(r.plate).toBe('AB');
-    expect(r.score).toBeCloseTo(0.9 * 0.6 * 0.7, 6);
+    expect(scoreExponent(2)).toBeCloseTo(k, 12);
+    expect(r.score).toBeCloseTo((0.9 * 0.6 * 0.7) ** k, 6);
+    expect(r.score).toBeGreaterThan(0.9 * 0.6 * 0.7); // above the plain product
+    expect(r.score).toBeLessThan(Math.sqrt(0.9 * 0.6)); // below the per-character geometric mean
+  });
+
+  it('a confident reading scores near 1, an unsure one low', () => {
+    const sure = decodeSlots(chars([[0.99, 0.005, 0.005], [0.005, 0.99, 0.005], [0, 0, 1]]), 0, 3, ALPHABET);
+    expect(sure.plate).toBe('AB');
+    expect(sure.score).toBeGreaterThan(0.98);
+    const unsure = decodeSlots(chars([[0.4, 0.3, 0.3], [0.3, 0.4, 0.3], [0, 0, 1]]), 0, 3, ALPHABET);
+    expect(unsure.score).toBeLessThan(0.6);
   });
 
   it('gives sorted candidates, at least 3, the first equal to the reading, no duplicates', () => {
@@ -27,12 +41,14 @@ describe('decodeSlots', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(new Set(r.candidates.map((c) => c.plate)).size).toBe(r.candidates.length);
     expect(r.candidates[1].plate).toBe('AA');
-    expect(r.candidates[1].score).toBeCloseTo(0.9 * 0.3 * 0.7, 6);
+    expect(r.candidates[1].score).toBeCloseTo((0.9 * 0.3 * 0.7) ** k, 6);
     expect(r.candidates[2].plate).toBe('ABA');
-    expect(r.candidates[2].score).toBeCloseTo(0.9 * 0.6 * 0.2, 6);
+    expect(r.candidates[2].score).toBeCloseTo((0.9 * 0.6 * 0.2) ** k, 6);
     // "A" arises from A·∅·∅ (.063) and ∅·A·∅ (.0105): merged, the better path's probability
     const a = r.candidates.find((c) => c.plate === 'A');
-    expect(a?.score).toBeCloseTo(0.9 * 0.1 * 0.7, 6);
+    expect(a?.score).toBeCloseTo((0.9 * 0.1 * 0.7) ** k, 6);
+    // the shorter reading never outranks the full one
+    expect(a!.score).toBeLessThan(r.score);
     for (const c of r.candidates) expect(c.score).toBeGreaterThan(0);
   });
 
