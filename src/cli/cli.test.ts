@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,6 +67,26 @@ describe('alpr (CLI)', () => {
     },
     180_000,
   );
+
+  it.skipIf(!haveModels)('applies EXIF orientation: boxes are in the upright photo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-exif-'));
+    // pixels stored turned a quarter left, EXIF orientation 6 ("rotate 90° clockwise to display")
+    await sharp(join(root, 'tests/fixtures/ro_clean_800x600.png'))
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 92 })
+      .toFile(join(dir, 'turned.jpg'));
+    const r = await alpr(['read', join(dir, 'turned.jpg'), '--config', '{"threshold_o":0}']);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    const want = { xmin: 276, ymin: 398, xmax: 524, ymax: 452 }; // fixtures.json, upright
+    const overlap = (b: typeof want) => {
+      const ix = Math.max(0, Math.min(b.xmax, want.xmax) - Math.max(b.xmin, want.xmin));
+      const iy = Math.max(0, Math.min(b.ymax, want.ymax) - Math.max(b.ymin, want.ymin));
+      return (ix * iy) / ((b.xmax - b.xmin) * (b.ymax - b.ymin) + (want.xmax - want.xmin) * (want.ymax - want.ymin) - ix * iy);
+    };
+    expect(res.results.some((p: { box: typeof want }) => overlap(p.box) >= 0.5)).toBe(true);
+  }, 180_000);
 
   it.skipIf(!haveModels)('a missing file is an error line, the others are still read', async () => {
     const r = await alpr(['read', join(root, 'tests/fixtures/tiny_ro_360x240.png'), join(tmpdir(), 'no-such-file.jpg')]);
