@@ -63,7 +63,7 @@ fi
 
 # 5. Training pipeline smoke tests.
 echo "== training tests (python unittest)"
-if (cd training && $PY -m unittest discover -s tests -t . 2>&1 | tee "$logdir/training.log"); then
+if $PY -m unittest discover -s training/tests -t . 2>&1 | tee "$logdir/training.log"; then
   n=$(grep -Eo '^Ran [0-9]+ test' "$logdir/training.log" | grep -Eo '[0-9]+' || echo 0)
   passed=$((passed + n))
 else
