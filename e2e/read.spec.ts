@@ -32,6 +32,9 @@ test('a chosen photo: boxes and plate text over it, a table row per plate, the r
     const best = Math.max(...json.results.map((r: any) => iou(p.box, r.box)));
     expect(best, `a box over ${p.text}`).toBeGreaterThan(0.5);
   }
+  // And reads them: at least one reading is the plate's text (the OCR's accuracy has its own tests).
+  const readings = json.results.map((r: any) => r.plate);
+  expect(truth.plates.some((p) => readings.includes(p.text.toLowerCase())), readings.join(',')).toBe(true);
 
   // The overlay: one box per plate on the card and in the details, labelled with the reading.
   const plates = json.results.map((r: any) => r.plate);

@@ -22,7 +22,7 @@ test('desktop screenshot', async ({ page }) => {
 });
 
 test('mobile screenshot', async ({ browser }) => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true });
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
   await openApp(page);
   await chooseFiles(page, files().slice(0, 2));
