@@ -4,6 +4,12 @@ import { optionsError } from '../runner';
 import { configOf, DEFAULT_OPTIONS, useStore } from '../store';
 import { RegionPicker } from './RegionPicker';
 
+const MODE_HINT: Record<Mode, string> = {
+  normal: '',
+  fast: 'Fast: one detection pass, quicker, may miss small plates.',
+  redaction: 'Redaction: more candidates, misses fewer plates but finds more false ones.',
+};
+
 const isDesktop = () => typeof matchMedia === 'function' && matchMedia('(min-width: 960px)').matches;
 
 /** The API's request fields: regions, config, mmc, camera_id. */
@@ -58,8 +64,8 @@ export function OptionsPanel() {
                 data-testid="opt-mode"
               >
                 <option value="normal">normal</option>
-                <option value="fast">fast (one detection pass)</option>
-                <option value="redaction">redaction (more candidates)</option>
+                <option value="fast">fast</option>
+                <option value="redaction">redaction</option>
               </select>
             </label>
             <label className="stack">
@@ -70,10 +76,17 @@ export function OptionsPanel() {
                 onChange={(e) => setOptions({ detectionMode: e.target.value as 'plate' | 'vehicle' })}
               >
                 <option value="plate">plate</option>
-                <option value="vehicle">vehicle (nested response)</option>
+                <option value="vehicle">vehicle</option>
               </select>
             </label>
           </div>
+          {MODE_HINT[options.mode] || options.detectionMode === 'vehicle' ? (
+            <p className="muted small hint">
+              {MODE_HINT[options.mode]}
+              {MODE_HINT[options.mode] && options.detectionMode === 'vehicle' ? ' ' : ''}
+              {options.detectionMode === 'vehicle' ? 'Vehicle mode answers with the nested vehicle shape.' : ''}
+            </p>
+          ) : null}
           <div className="row row-1">
             <label className="stack">
               <span>
