@@ -65,7 +65,7 @@ test('a chosen photo: boxes and plate text over it, a table row per plate, the r
     await expect(cells.nth(3)).toHaveText(r.dscore.toFixed(3));
     await expect(cells.nth(4)).toContainText(r.region.code);
   }
-  await expect(page.getByTestId('progress-text')).toContainText('1 image read');
+  await expect(page.getByTestId('progress-text')).toContainText('1 image done');
   expect(problems).toEqual([]);
 });
 

@@ -20,7 +20,7 @@ export function Toolbar() {
               : engine === 'error'
                 ? `${total} queued — the reader failed to start`
                 : `${total} queued — the reader is loading`
-            : `${total} ${total === 1 ? 'image' : 'images'} read`}
+            : `${total} ${total === 1 ? 'image' : 'images'} done`}
           <span className="muted">
             {' '}
             · {plates} {plates === 1 ? 'plate' : 'plates'}
