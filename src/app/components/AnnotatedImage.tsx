@@ -10,10 +10,13 @@ export function AnnotatedImage({
   item,
   labelSize,
   className,
+  lazy = false,
 }: {
   item: QueueItem;
   labelSize?: number;
   className?: string;
+  /** Thumbnails of a long batch: decode only those near the screen. */
+  lazy?: boolean;
 }) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [broken, setBroken] = useState(false);
@@ -28,6 +31,7 @@ export function AnnotatedImage({
           src={item.url}
           alt={item.name}
           decoding="async"
+          loading={lazy ? 'lazy' : 'eager'}
           draggable={false}
           onLoad={(e) => setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
           onError={() => setBroken(true)}

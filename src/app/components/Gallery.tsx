@@ -27,7 +27,7 @@ function Card({ item, selected }: { item: QueueItem; selected: boolean }) {
         aria-pressed={selected}
         onClick={() => select(item.id)}
       />
-      <AnnotatedImage item={item} className="card-image" labelSize={1 / 16} />
+      <AnnotatedImage item={item} className="card-image" labelSize={1 / 16} lazy />
       <div className="card-body">
         <div className="card-head">
           <span className="card-name" title={item.name} data-testid="card-name">

@@ -35,7 +35,7 @@ export function Inspector() {
         ) : null}
       </div>
       <div className="inspector-body">
-        <AnnotatedImage item={item} className="inspector-image" labelSize={1 / 32} />
+        <AnnotatedImage key={item.id} item={item} className="inspector-image" labelSize={1 / 32} />
         <div className="json">
           <div className="json-head">
             <span className="muted small">
