@@ -26,7 +26,12 @@ test('a broken file gives one error row; the good ones around it are read', asyn
   expect(Object.keys(err)).toEqual(['error']);
   expect(typeof err.error.code).toBe('number');
   expect(err.error.message.length).toBeGreaterThan(0);
-  expectApiResponse(await rawJson(page, 'ro_clean_800x600.png'), 'ro_clean_800x600.png');
+  await expect(page.getByTestId('inspector').locator('img')).toHaveCount(0); // the browser cannot show it either
+  const good = await rawJson(page, 'ro_clean_800x600.png');
+  expectApiResponse(good, 'ro_clean_800x600.png');
+  // Switching from the broken image to a good one shows the picture and its boxes again.
+  await expect(page.getByTestId('inspector').locator('img')).toBeVisible();
+  await expect(page.getByTestId('inspector').getByTestId('overlay-plate')).toHaveCount(good.results.length);
   await expect(page.getByTestId('progress-text')).toContainText('1 failed');
   expect(problems).toEqual([]);
 });
