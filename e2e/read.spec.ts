@@ -104,20 +104,27 @@ test('dropped and pasted files are read, and "Try a sample" loads the samples', 
   expect(problems).toEqual([]);
 });
 
-test('options are sent: camera_id comes back, vehicle mode gives the nested shape', async ({ page }) => {
+test('options are sent: re-reading with camera_id and vehicle mode gives the nested shape', async ({ page }) => {
   const problems = await openApp(page);
+  const name = 'de_car_800x600.jpg';
+  await chooseFiles(page, [fixtureFile(name)]);
+  await waitSettled(page, 1);
+  expectApiResponse(await rawJson(page, name), name);
+
   await page.getByTestId('options').evaluate((d: HTMLDetailsElement) => (d.open = true));
   await page.getByLabel('Camera ID').fill('gate-3');
   await page.getByLabel('Detection mode').selectOption('vehicle');
   await expect(page.getByTestId('config-json')).toHaveText('{"detection_mode":"vehicle"}');
-  const name = 'de_car_800x600.jpg';
-  await chooseFiles(page, [fixtureFile(name)]);
-  await waitSettled(page, 1);
-  const json = await rawJson(page, name);
+  await page.getByRole('button', { name: 'Re-read all with these options' }).click();
+  await expect(card(page, name)).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('raw-json')).toContainText('"camera_id": "gate-3"');
+  const json = JSON.parse((await page.getByTestId('raw-json').textContent())!);
   expect(Object.keys(json)).toEqual(['filename', 'timestamp', 'camera_id', 'processing_time', 'results']);
-  expect(json.camera_id).toBe('gate-3');
   expect(json.results.length).toBeGreaterThan(0);
   expect(json.results[0].plate.type).toBe('Plate');
+  // The table reads the nested shape too.
+  await expect(page.getByTestId('row-plate').first()).toHaveText(json.results[0].plate.props.plate[0].value);
+
   // An invalid text_formats regex holds the queue and says why.
   await page.getByLabel('Text formats').fill('[a-');
   await expect(page.getByTestId('options-error')).toContainText('text_formats');
