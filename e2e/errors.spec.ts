@@ -51,3 +51,20 @@ test('a file named like HTML is shown as text, never run', async ({ page }) => {
   expect(await page.evaluate(() => document.body.innerHTML.includes('<img src=x'))).toBe(false);
   expect(problems).toEqual([]);
 });
+
+test('removing an image while it is read drops it; the queue goes on', async ({ page }) => {
+  const problems = await openApp(page);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', /^(webgpu|wasm)$/);
+  await chooseFiles(page, [fixtureFile('two_cars_1280x720.jpg'), fixtureFile('tiny_ro_360x240.png')]);
+  await page.getByRole('button', { name: 'Remove two_cars_1280x720.jpg' }).click();
+  await waitSettled(page, 1);
+  await expect(page.getByTestId('image-card')).toHaveCount(1);
+  await expect(card(page, 'tiny_ro_360x240.png')).toHaveAttribute('data-status', 'done');
+  const files = await page.getByTestId('results-table').locator('tbody tr td:first-child').allTextContents();
+  expect([...new Set(files)]).toEqual(['tiny_ro_360x240.png']);
+  // Clear empties the page.
+  await page.getByTestId('clear').click();
+  await expect(page.getByTestId('image-card')).toHaveCount(0);
+  await expect(page.getByTestId('results-table')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
