@@ -16,6 +16,8 @@ export interface WorkerInitOptions {
   /** URL of the models folder (ends with '/'); default: models/ next to the app. */
   modelsBase?: string;
   preferWebGPU?: boolean;
+  /** WASM threads (capped by what the page can use); default min(4, cores) when cross-origin isolated, else 1. */
+  threads?: number;
 }
 
 export type WorkerReadResult =

@@ -30,7 +30,8 @@ async function webgpuAvailable(): Promise<boolean> {
 
 const api: WorkerApi = {
   async init(opts: WorkerInitOptions, onProgress?: (p: LoadProgress) => void): Promise<BackendInfo> {
-    threads = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
+    const available = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
+    threads = opts.threads ? Math.max(1, Math.min(available, Math.floor(opts.threads))) : available;
     ort.env.wasm.numThreads = threads;
     ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
     ort.env.logLevel = 'error';
