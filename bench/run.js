@@ -111,7 +111,7 @@ async function browserRuns(chromium, port, images) {
     const browser = await chromium.launch({ executablePath: chromiumPath, args: cfg.args });
     try {
       const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
+      await page.goto(`http://127.0.0.1:${port}/index.html`);
       await page.waitForFunction(() => document.body.dataset.ready === '1');
       const info = await page.evaluate((o) => globalThis.alprBench.init(o), cfg.init);
       log(`${cfg.name}: backend ${info.backend}, ${info.threads} thread(s), isolated ${info.crossOriginIsolated}, init ${info.initMs.toFixed(0)} ms`);
@@ -174,19 +174,6 @@ async function coldStart(chromium, port, photo) {
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const bytes = { raw: 0, gzip: 0, files: 0 };
-    page.on('response', async (res) => {
-      try {
-        const body = await res.body();
-        bytes.files++;
-        const enc = res.headers()['content-encoding'];
-        // As sent: gzipped bodies count gzipped; others (models, images) count as they are.
-        bytes.raw += Number(res.headers()['content-length'] || 0) || body.length;
-        bytes.gzip += enc === 'gzip' ? Number(res.headers()['content-length'] || 0) || gzipSync(body).length : body.length;
-      } catch {
-        /* redirects, aborted */
-      }
-    });
     for (const label of ['empty cache', 'warm cache']) {
       const t0 = Date.now();
       await page.goto(`http://127.0.0.1:${port}/?backend=wasm`);
@@ -195,7 +182,6 @@ async function coldStart(chromium, port, photo) {
       await page.getByTestId('file-input').setInputFiles({ name: photo.name, mimeType: 'image/jpeg', buffer: Buffer.from(photo.bytes) });
       await page.locator('[data-testid=image-card][data-status=done]').first().waitFor({ timeout: 120000 });
       out[label] = { ready_ms: tReady, first_result_ms: Date.now() - t0 };
-      if (label === 'empty cache') out.first_visit_bytes = { ...bytes };
       log(`cold start (${label}): ready ${tReady} ms, first result ${out[label].first_result_ms} ms`);
     }
   } catch (e) {
@@ -217,22 +203,31 @@ function modelBytes() {
   return out;
 }
 
+/**
+ * Bytes of a first visit: every file of dist/ the app fetches before its first result (HTML, JS, CSS, ORT's wasm,
+ * the models and manifest; not the sample photos or icons), counted as scripts/serve.js sends them: gzipped
+ * text and wasm, models and images as they are. Also the whole dist/ for reference.
+ */
 function distBytes(dir) {
-  let raw = 0;
-  let gz = 0;
-  const walk = (d) => {
+  const out = { first_visit: { raw: 0, sent: 0, files: 0 }, all: { raw: 0 } };
+  const walk = (d, rel) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const b = readFileSync(p);
-        raw += b.length;
-        gz += /\.(onnx|png|jpg|jpeg|webp|avif)$/.test(e.name) ? b.length : gzipSync(b, { level: 9 }).length;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        walk(p, r);
+        continue;
       }
+      const b = readFileSync(p);
+      out.all.raw += b.length;
+      if (r.startsWith('samples/') || /\.(png|jpg|jpeg|svg|ico|webp|map)$/.test(r) || r.endsWith('.md')) continue;
+      out.first_visit.files++;
+      out.first_visit.raw += b.length;
+      out.first_visit.sent += /\.(html|js|mjs|css|json|wasm|webmanifest)$/.test(r) ? gzipSync(b, { level: 6 }).length : b.length;
     }
   };
-  walk(dir);
-  return { raw, gzip: gz };
+  walk(dir, '');
+  return out;
 }
 
 function table(rows) {
@@ -298,10 +293,10 @@ async function main() {
   const c = results.cold_start;
   console.log('\nCold start of the app (page load -> first result, WASM):');
   for (const k of ['empty cache', 'warm cache']) if (c[k]) console.log(`  ${k}: reader ready ${c[k].ready_ms} ms, first result ${c[k].first_result_ms} ms`);
-  if (c.first_visit_bytes) console.log(`  first visit: ${(c.first_visit_bytes.gzip / 1e6).toFixed(2)} MB as sent (${c.first_visit_bytes.files} responses)`);
   console.log('\nModels:');
   for (const [f, b] of Object.entries(results.bytes.models)) console.log(`  ${f}: ${(b.bytes / 1e6).toFixed(2)} MB (${(b.gzip / 1e6).toFixed(2)} MB gzipped)`);
-  console.log(`  whole dist/: ${(results.bytes.dist.raw / 1e6).toFixed(2)} MB (${(results.bytes.dist.gzip / 1e6).toFixed(2)} MB with text gzipped)`);
+  const fv = results.bytes.dist.first_visit;
+  console.log(`\nFirst visit: ${(fv.sent / 1e6).toFixed(2)} MB as sent (${fv.files} files, ${(fv.raw / 1e6).toFixed(2)} MB before gzip); whole dist/ ${(results.bytes.dist.all.raw / 1e6).toFixed(2)} MB`);
   console.log('\nwrote bench/results.json');
 }
 
