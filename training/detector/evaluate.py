@@ -1,7 +1,7 @@
 """Evaluate the plate detector on held-out frames, decoding exactly as the engine does (models/README.md).
 
-/usr/bin/python3 training/detector/evaluate.py                       # models/detector.onnx's weights? no: a checkpoint
-/usr/bin/python3 training/detector/evaluate.py --ckpt training/runs/detector/last.pt --sizes 640 960
+/usr/bin/python3 training/detector/evaluate.py --ckpt training/runs/detector/final.pt --sizes 640 960 --union
+/usr/bin/python3 training/detector/evaluate.py --ckpt training/runs/detector/final.pt --sizes 960 640 --thresholds 0.5 0.6 0.7 --web-sizes --dump-fp /tmp/fp
 
 Runs the torch model through the same graph as the export (`Exported`: sigmoid + 3x3 max-pool peaks), then:
 resize the photo so its long side is `size` (aspect kept), pad right/bottom with zeros to a multiple of 32,
@@ -59,18 +59,21 @@ def nms(boxes, scores, iou=NMS_IOU):
         if len(order) == 1:
             break
         ious = iou_matrix(boxes[i:i + 1], boxes[order[1:]])[0]
-        order = order[1:][ious < iou]
+        order = order[1:][ious <= iou]
     return np.array(keep, int)
 
 
-def decode(scores, boxes, f, threshold):
-    """scores [h,w], boxes [4,h,w] (network outputs) -> photo-pixel boxes [n,4], scores [n]."""
+def decode(scores, boxes, f, threshold, width, height):
+    """scores [h,w], boxes [4,h,w] (network outputs) -> photo-pixel boxes [n,4] (clipped to the photo, as
+    src/engine/detect.ts does), scores [n]."""
     ys, xs = np.nonzero(scores >= threshold)
     s = scores[ys, xs]
     cx, cy = (xs + 0.5) * STRIDE, (ys + 0.5) * STRIDE
     l, t, r, b = boxes[:, ys, xs]
     bx = np.stack([cx - l, cy - t, cx + r, cy + b], 1) / f
-    return bx.astype(np.float32), s.astype(np.float32)
+    bx = np.clip(bx, 0, [width, height, width, height])
+    k = ((bx[:, 2] - bx[:, 0]) >= 1) & ((bx[:, 3] - bx[:, 1]) >= 1)
+    return bx[k].astype(np.float32), s[k].astype(np.float32)
 
 
 class Runner:
@@ -89,7 +92,7 @@ class Runner:
         all_b, all_s = [], []
         for size in sizes:
             s, b, f = self.raw(img, size)
-            bx, sc = decode(s, b, f, threshold)
+            bx, sc = decode(s, b, f, threshold, img.shape[1], img.shape[0])
             all_b.append(bx)
             all_s.append(sc)
         bx, sc = np.concatenate(all_b), np.concatenate(all_s)
@@ -171,8 +174,9 @@ def main():
     ap.add_argument("--ckpt", default=os.path.join(HERE, "..", "runs", "detector", "last.pt"))
     ap.add_argument("--sizes", type=int, nargs="+", default=[640, 960])
     ap.add_argument("--union", action="store_true", help="also the 2-scale union of the first two sizes")
-    ap.add_argument("--web-sizes", type=int, nargs="+", default=[320, 640])
+    ap.add_argument("--web-sizes", type=int, nargs="*", default=[320, 640])
     ap.add_argument("--dump-fp", default="", help="folder to write crops of false positives (ro, first size)")
+    ap.add_argument("--thresholds", type=float, nargs="+", default=list(THRESHOLDS))
     ap.add_argument("--json", default="")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -185,20 +189,20 @@ def main():
     if args.union and len(args.sizes) >= 2:
         configs.append(args.sizes[:2])
     for cfg in configs:
-        res, dets = evaluate(runner, ro, cfg, keep_dets=True)
+        res, dets = evaluate(runner, ro, cfg, thresholds=args.thresholds, keep_dets=True)
         key = "ro-dashcam val @" + "+".join(map(str, cfg))
         out[key] = res
-        print(f"{key} ({res[0.3]['images']} frames, {res[0.3]['plates']} plates)")
+        print(f"{key} ({res[args.thresholds[0]]['images']} frames, {res[args.thresholds[0]]['plates']} plates)")
         for t, r in res.items():
             print(f"  thr {t}: recall {r['recall']:.3f}  precision {r['precision']:.3f}  FP/img {r['fp_per_image']:.3f}"
                   f"  (FP {r['fp']}, of which {r['fp_on_labelled']} overlap a labelled plate at IoU >= 0.1)")
         if args.dump_fp and cfg == configs[0]:
-            dump_fp(ro, dets, args.dump_fp)
+            dump_fp(ro, dets, args.dump_fp, thr=args.thresholds[0])
     for s in args.web_sizes:
-        res = evaluate(runner, web, [s])
+        res = evaluate(runner, web, [s], thresholds=args.thresholds)
         key = f"web-plates val @{s}"
         out[key] = res
-        print(f"{key} ({res[0.3]['images']} images, {res[0.3]['plates']} plates)")
+        print(f"{key} ({res[args.thresholds[0]]['images']} images, {res[args.thresholds[0]]['plates']} plates)")
         for t, r in res.items():
             print(f"  thr {t}: recall {r['recall']:.3f}  precision {r['precision']:.3f}  FP/img {r['fp_per_image']:.3f}")
     if args.json:
