@@ -238,11 +238,13 @@ describe('detectionSizes', () => {
   const cfg = manifest.models.detector.config;
   it('adds a second, larger look only for photos large enough to need it', () => {
     expect(detectionSizes(cfg, 'fast', 4000)).toEqual([480]);
-    expect(detectionSizes(cfg, 'normal', 360)).toEqual([640]);
+    expect(detectionSizes(cfg, 'normal', 360)).toEqual([480]); // not enlarged past the fast size
+    expect(detectionSizes(cfg, 'normal', 500)).toEqual([512]); // the photo's own size, to a multiple of 32
     expect(detectionSizes(cfg, 'normal', 700)).toEqual([640]);
     expect(detectionSizes(cfg, 'normal', 950)).toEqual([640]);
     expect(detectionSizes(cfg, 'normal', 1000)).toEqual([640, 960]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, default: 960 } }, 'normal', 1280)).toEqual([960]);
+    expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, default: 960 } }, 'normal', 800)).toEqual([800]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, default: 960 } }, 'normal', 2560)).toEqual([960, 1440]);
     expect(detectionSizes(cfg, 'normal', 4000)).toEqual([640, 960]);
     expect(detectionSizes({ ...cfg, sizes: { ...cfg.sizes, large: 1280 } }, 'normal', 4000)).toEqual([640, 1280]);

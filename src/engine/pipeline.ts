@@ -75,8 +75,10 @@ const now = (): number => globalThis.performance.now();
 /** Long sides of the detection passes for a photo of `longSide` pixels. */
 export function detectionSizes(cfg: DetectorSidecar, mode: EngineConfig['mode'], longSide: number): number[] {
   if (mode === 'fast') return [cfg.sizes.fast];
-  const first = cfg.sizes.default;
   const m = cfg.input_multiple;
+  // Never enlarge a small photo past its own size (but not below the fast size): enlarging adds no detail, and
+  // the detector's boxes came out too wide on a 360 px photo enlarged to 960 (the plate then misread).
+  const first = Math.min(cfg.sizes.default, Math.max(cfg.sizes.fast, Math.ceil(longSide / m) * m));
   const large = cfg.sizes.large ?? Math.round((first * LARGE_FACTOR) / m) * m;
   if (longSide < first * SECOND_LOOK_MIN_RATIO) return [first];
   const second = Math.min(large, Math.ceil(longSide / m) * m);
