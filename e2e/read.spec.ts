@@ -45,14 +45,29 @@ test('a chosen photo: boxes and plate text over it, a table row per plate, the r
     await expect(overlay.nth(i).locator('text')).toHaveText(plate.toUpperCase());
   }
   await expect(page.getByTestId('inspector').getByTestId('overlay-plate')).toHaveCount(plates.length);
-  // The overlay lies over the picture: its first box is inside the displayed image.
-  const img = await card(page, name).locator('img').boundingBox();
-  const box = await overlay.first().locator('rect').first().boundingBox();
-  expect(img && box).toBeTruthy();
-  expect(box!.x).toBeGreaterThanOrEqual(img!.x - 1);
-  expect(box!.y).toBeGreaterThanOrEqual(img!.y - 1);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(img!.x + img!.width + 1);
-  expect(box!.y + box!.height).toBeLessThanOrEqual(img!.y + img!.height + 1);
+  // The overlay lies over the picture: each box sits where its pixels are in the displayed image (measured
+  // in one go, so that scrolling cannot move one between two measurements).
+  const geometry = await card(page, name).evaluate((el) => {
+    const img = el.querySelector('img')!;
+    const r = img.getBoundingClientRect();
+    // The image is shown "contain" in its frame: where its pixels land.
+    const scale = Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight);
+    const ox = r.left + (r.width - img.naturalWidth * scale) / 2;
+    const oy = r.top + (r.height - img.naturalHeight * scale) / 2;
+    return [...el.querySelectorAll('[data-testid=overlay-plate] .overlay-box')].map((b) => {
+      const br = b.getBoundingClientRect();
+      return { left: (br.left - ox) / scale, top: (br.top - oy) / scale, right: (br.right - ox) / scale, bottom: (br.bottom - oy) / scale };
+    });
+  });
+  expect(geometry).toHaveLength(json.results.length);
+  geometry.forEach((g, i) => {
+    const b = json.results[i].box;
+    const tol = 12; // image pixels: the stroke is drawn in screen pixels, scaled down ~4.6x here
+    expect(Math.abs(g.left - b.xmin), `left of box ${i}`).toBeLessThan(tol);
+    expect(Math.abs(g.top - b.ymin), `top of box ${i}`).toBeLessThan(tol);
+    expect(Math.abs(g.right - b.xmax), `right of box ${i}`).toBeLessThan(tol);
+    expect(Math.abs(g.bottom - b.ymax), `bottom of box ${i}`).toBeLessThan(tol);
+  });
 
   // The table: one row per plate with its scores.
   const rows = page.getByTestId('result-row');
