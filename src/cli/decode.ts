@@ -13,10 +13,27 @@ export class FileError extends Error {
   }
 }
 
+/**
+ * The largest image read, in pixels (width × height, as the file declares it): 100 megapixels, 400 MB of RGBA.
+ * Larger ones (or a small file declaring a huge size, a "decompression bomb") are refused with code 413 before
+ * any pixel is decoded. docs/robustness.md.
+ */
+export const MAX_PIXELS = 100_000_000;
+
+const tooLarge = (filename: string, w: number, h: number) =>
+  new FileError(
+    413,
+    `${filename}: the image is too large (${w}×${h}, ${((w * h) / 1e6).toFixed(1)} megapixels; the limit is ${MAX_PIXELS / 1e6})`,
+  );
+
 export async function decodeImage(bytes: Uint8Array, filename: string): Promise<RgbaImage> {
   if (bytes.byteLength === 0) throw new FileError(400, `${filename}: the file is empty`);
+  // The header's size first (no pixels decoded); an unreadable header is left to the decoder's error below.
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
+  const h = meta?.pageHeight ?? meta?.height;
+  if (meta?.width && h && meta.width * h > MAX_PIXELS) throw tooLarge(filename, meta.width, h);
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS })
       .rotate()
       .ensureAlpha()
       .raw()
@@ -27,6 +44,9 @@ export async function decodeImage(bytes: Uint8Array, filename: string): Promise<
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
+    if (/exceeds pixel limit/i.test(why)) {
+      throw new FileError(413, `${filename}: the image is too large (over ${MAX_PIXELS / 1e6} megapixels)`);
+    }
     const unsupported = /unsupported image format|Input buffer contains unsupported/i.test(why);
     throw new FileError(
       400,
