@@ -20,6 +20,9 @@ export class FileError extends Error {
  */
 export const MAX_PIXELS = 100_000_000;
 
+/** The largest file read (bytes): 8-bit RGB within MAX_PIXELS is 300 MB even uncompressed. */
+export const MAX_FILE_BYTES = 512 * 2 ** 20;
+
 const tooLarge = (filename: string, w: number, h: number) =>
   new FileError(
     413,

@@ -1,6 +1,6 @@
 // `alpr read PATH...`: the same PlateEngine as the browser's worker, on onnxruntime-web's WASM backend in Node.
 // stdout carries only JSON Lines (one per image, in order); messages go to stderr.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
@@ -8,8 +8,8 @@ import { ApiValidationError, parseRequest, type RequestInput } from '../api/opti
 import type { ReadRequest } from '../api/types';
 import { PlateEngine } from '../engine';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { decodeImage, FileError } from './decode';
-import { expandPaths } from './files';
+import { decodeImage, FileError, MAX_FILE_BYTES } from './decode';
+import { expandPaths, type ExpandReport } from './files';
 import { loadModelsFromDir } from './models';
 
 export interface CliIo {
@@ -73,9 +73,26 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const sums = { decode: 0, detect: 0, read: 0, shape: 0, n: 0 };
   const ms = (x: number) => x.toFixed(1).padStart(7);
   try {
-    for (const path of await expandPaths(args.paths)) {
+    const report: ExpandReport = { skipped: [], unreadable: [] };
+    const paths = await expandPaths(args.paths, report);
+    if (report.skipped.length > 0) {
+      const some = report.skipped.slice(0, 5).map((p) => basename(p)).join(', ');
+      err(`alpr: skipped ${report.skipped.length} file(s) in folders that are not image names: ${some}${report.skipped.length > 5 ? ', ...' : ''}\n`);
+    }
+    for (const u of report.unreadable) {
+      failed++;
+      err(`alpr: cannot list the folder ${u}\n`);
+    }
+    if (paths.length === 0) err('alpr: no images to read\n');
+    for (const path of paths) {
       const filename = basename(path);
       try {
+        // a FIFO or device would block or never end; a file of gigabytes would fill the memory
+        const st = await stat(path).catch(() => null);
+        if (st && !st.isFile() && !st.isDirectory()) throw new FileError(400, `${filename}: not a regular file`);
+        if (st && st.size > MAX_FILE_BYTES) {
+          throw new FileError(413, `${filename}: the file is too large (${(st.size / 2 ** 20).toFixed(0)} MiB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MiB)`);
+        }
         const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
           if (e.code === 'ENOENT') throw new FileError(404, `${filename}: no such file (${path})`);
           if (e.code === 'EISDIR') throw new FileError(400, `${filename}: is a folder`);

@@ -4,8 +4,8 @@
 // `main` in-process (decode with sharp + the engine), then a 200-file folder through the spawned `bin/alpr.js`.
 // Every input must give exactly one JSON line, in order: a response, or an API error that names the file.
 // The figures printed here are quoted in docs/robustness.md.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -427,4 +427,55 @@ describe.skipIf(!haveModels)('robustness: a batch of 200 through the spawned CLI
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe.skipIf(!haveModels)('robustness: odd files on disk', () => {
+  it('skipped names and unreadable entries are reported; a FIFO and a huge file are clear errors, not a hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-odd-'));
+    try {
+      copyFileSync(join(fixtures, 'tiny_ro_360x240.png'), join(dir, 'a.png'));
+      writeFileSync(join(dir, 'notes.txt'), 'not an image name');
+      writeFileSync(join(dir, 'scan.bmp'), bmp(8, 8));
+      // 600 MiB, sparse: nothing is written, and the CLI must not read it into memory
+      writeFileSync(join(dir, 'big.jpg'), Uint8Array.of(0xff, 0xd8, 0xff));
+      truncateSync(join(dir, 'big.jpg'), 600 * 2 ** 20);
+      const fifo = join(dir, 'pipe.jpg');
+      let haveFifo = true;
+      try {
+        execFileSync('mkfifo', [fifo]);
+      } catch {
+        haveFifo = false;
+      }
+      const out: string[] = [];
+      let stderr = '';
+      const code = await main(['read', dir, ...(haveFifo ? [fifo] : []), join(dir, 'missing.png'), ...FAST], {
+        root,
+        stdout: (s) => out.push(...s.split('\n').filter(Boolean)),
+        stderr: (s) => void (stderr += s),
+      });
+      const lines = out.map((l) => JSON.parse(l) as Line);
+      expect(code).toBe(1);
+      expect(lines.map((l) => l.filename)).toEqual(['a.png', 'big.jpg', ...(haveFifo ? ['pipe.jpg'] : []), 'missing.png']);
+      expect(lines[0].results).toBeDefined();
+      expect(lines[1].error).toEqual({ code: 413, message: expect.stringMatching(/^big\.jpg: the file is too large/) });
+      if (haveFifo) expect(lines[2].error).toEqual({ code: 400, message: 'pipe.jpg: not a regular file' });
+      expect(lines.at(-1)!.error!.code).toBe(404);
+      // the folder's FIFO, notes.txt and scan.bmp are not image names / not files: named on stderr, not dropped silently
+      expect(stderr).toMatch(/skipped \d file\(s\) in folders that are not image names: .*notes\.txt/);
+      expect(stderr).toMatch(/scan\.bmp/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('an empty folder says so on stderr and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-none-'));
+    let stderr = '';
+    const out: string[] = [];
+    const code = await main(['read', dir, ...FAST], { root, stdout: (s) => out.push(s), stderr: (s) => void (stderr += s) });
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+    expect(out).toEqual([]);
+    expect(stderr).toMatch(/no images to read/);
+  }, 60_000);
 });
