@@ -4,12 +4,77 @@
 import type { RgbaImage } from '../engine/preprocess';
 
 export class DecodeError extends Error {
-  readonly code = 400;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** 400: not an image / broken; 413: too large to read. */
+    readonly code: 400 | 413 = 400,
+  ) {
     super(message);
     this.name = 'DecodeError';
   }
 }
+
+/**
+ * The largest image read, width × height as the file declares it: 100 megapixels (400 MB of RGBA), the CLI's
+ * limit too (src/cli/decode.ts). Checked from the header before decoding, so that a small file declaring a huge
+ * size cannot take the tab's memory. docs/robustness.md.
+ */
+export const MAX_PIXELS = 100_000_000;
+/** How much of the file's start is read to find its size (a JPEG's EXIF block can be up to 64 KB). */
+const HEAD_BYTES = 256 * 1024;
+
+const be16 = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
+const be32 = (b: Uint8Array, i: number) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const le16 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
+const le24 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
+const le32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+const ascii = (b: Uint8Array, i: number, s: string) => [...s].every((c, k) => b[i + k] === c.charCodeAt(0));
+
+/**
+ * The size a PNG, JPEG, GIF, WebP or BMP declares in its header, or null (another format, or no size found in
+ * `head`). Only reads the header: nothing is decoded.
+ */
+export function declaredSize(head: Uint8Array): { width: number; height: number } | null {
+  const n = head.length;
+  const type = sniffType(head);
+  if (type === 'png') return n >= 24 && ascii(head, 12, 'IHDR') ? { width: be32(head, 16), height: be32(head, 20) } : null;
+  if (type === 'jpeg') {
+    let i = 2;
+    while (i + 9 <= n) {
+      if (head[i] !== 0xff) return null;
+      const m = head[i + 1];
+      if (m === 0xff) {
+        i++;
+        continue;
+      }
+      if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) {
+        i += 2;
+        continue;
+      }
+      if (m === 0xd9 || m === 0xda) return null; // no frame header before the scan
+      if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { width: be16(head, i + 7), height: be16(head, i + 5) };
+      i += 2 + be16(head, i + 2);
+    }
+    return null;
+  }
+  if (n >= 10 && (ascii(head, 0, 'GIF87a') || ascii(head, 0, 'GIF89a'))) return { width: le16(head, 6), height: le16(head, 8) };
+  if (n >= 26 && ascii(head, 0, 'BM')) return { width: Math.abs(le32(head, 18) | 0), height: Math.abs(le32(head, 22) | 0) };
+  if (n >= 30 && ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP')) {
+    if (ascii(head, 12, 'VP8X')) return { width: le24(head, 24) + 1, height: le24(head, 27) + 1 };
+    if (ascii(head, 12, 'VP8L') && head[20] === 0x2f) {
+      const bits = le32(head, 21);
+      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+    }
+    if (ascii(head, 12, 'VP8 ')) return { width: le16(head, 26) & 0x3fff, height: le16(head, 28) & 0x3fff };
+  }
+  return null;
+}
+
+const tooLarge = (filename: string, w: number, h: number) =>
+  new DecodeError(
+    `${filename}: the image is too large (${w}×${h}, ${((w * h) / 1e6).toFixed(1)} megapixels; the limit is ${MAX_PIXELS / 1e6})`,
+    413,
+  );
 
 /** 'jpeg' | 'png' | null from the first bytes. */
 export function sniffType(head: Uint8Array): 'jpeg' | 'png' | null {
@@ -32,7 +97,10 @@ export function looksTruncated(type: 'jpeg' | 'png', tail: Uint8Array): boolean 
 
 export async function checkContainer(blob: Blob, filename: string): Promise<void> {
   if (blob.size === 0) throw new DecodeError(`${filename}: the file is empty`);
-  const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+  const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  const size = declaredSize(head);
+  if (size && (size.width < 1 || size.height < 1)) throw new DecodeError(`${filename}: the image has no pixels (${size.width}×${size.height})`);
+  if (size && size.width * size.height > MAX_PIXELS) throw tooLarge(filename, size.width, size.height);
   const type = sniffType(head);
   if (!type) return;
   const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - 4096)).arrayBuffer());
@@ -49,15 +117,23 @@ export async function decodeBlob(blob: Blob, filename: string): Promise<RgbaImag
   } catch {
     throw new DecodeError(`${filename}: not an image, or an image that cannot be decoded`);
   }
+  const { width, height } = bitmap;
   try {
-    const { width, height } = bitmap;
     if (width < 1 || height < 1) throw new DecodeError(`${filename}: the image has no pixels`);
+    // formats whose header is not checked above (AVIF, SVG, TIFF...)
+    if (width * height > MAX_PIXELS) throw tooLarge(filename, width, height);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('no 2D context in this worker');
+    if (!ctx) throw new Error('no 2D context');
     ctx.drawImage(bitmap, 0, 0);
     const pixels = ctx.getImageData(0, 0, width, height);
     return { width, height, data: pixels.data };
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    // a canvas over the browser's size or memory limit: a clear error for this file, the batch goes on
+    // (16.7 megapixels is Safari's canvas limit; below it the failure is not about size)
+    const why = e instanceof Error ? e.message : String(e);
+    throw new DecodeError(`${filename}: the image (${width}×${height}) cannot be drawn in this browser (${why})`, width * height > 16_777_216 ? 413 : 400);
   } finally {
     bitmap.close();
   }
