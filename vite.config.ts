@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Multi-threaded WASM needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolationHeaders = {
@@ -54,7 +55,48 @@ function modelsPlugin(): Plugin {
 export default defineConfig({
   // Relative base: the build works from any sub-path (GitHub Pages, the widget's host page).
   base: './',
-  plugins: [react(), modelsPlugin()],
+  plugins: [
+    react(),
+    modelsPlugin(),
+    // Installable, offline after the first visit (docs/pwa.md). Workbox writes sw.js at closeBundle, after
+    // modelsPlugin has copied the models at writeBundle, so the glob below finds them in dist/models/.
+    VitePWA({
+      registerType: 'prompt',
+      // src/pwa/register.ts registers it (and shows the update banner).
+      injectRegister: false,
+      // The glob below already lists the icons and the favicon.
+      includeManifestIcons: false,
+      manifest: {
+        id: './',
+        name: 'Plate Reader',
+        short_name: 'Plate Reader',
+        description: 'Read licence plates in your browser. Photos never leave your device.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#0f172a',
+        theme_color: '#0f172a',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // App shell, ORT's WASM (~28 MB), the models and the sample photos: everything a read needs.
+        globPatterns: ['**/*.{html,js,css,svg,png,jpg,wasm,webmanifest}', 'models/*.{onnx,json}'],
+        // The widget and its demo page are for other sites; the app never loads them.
+        globIgnores: ['widget*', '**/widget*'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/models\//, /\/widget/],
+        cleanupOutdatedCaches: true,
+        // The first install takes the open page at once (works offline without a reload); an update waits
+        // for the user's "Reload" (registerType 'prompt': no skipWaiting until then).
+        clientsClaim: true,
+      },
+    }),
+  ],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },

@@ -1,0 +1,57 @@
+// The installable PWA: a manifest, a service worker that precaches the app shell, ORT's WASM and the models,
+// so that after one visit the page reads plates with the network off, still cross-origin isolated (threads).
+import { expect, test } from '@playwright/test';
+import { backendOf, card, chooseFiles, fixture, fixtureFile, openApp, rawJson, waitSettled } from './helpers';
+
+test('after one visit the app installs a service worker and reads a plate offline', async ({ page, context }) => {
+  const problems = await openApp(page);
+
+  // Installable: the manifest is linked and names the icons.
+  const href = await page.locator('link[rel=manifest]').getAttribute('href');
+  expect(href).toBeTruthy();
+  const manifest = await (await page.request.get(new URL(href!, page.url()).href)).json();
+  expect(manifest.name).toBe('Plate Reader');
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.icons.map((i: any) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+
+  // The SW is registered, installed (everything precached) and controls the page.
+  await backendOf(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope);
+  expect(scope).toBe(new URL('./', page.url()).href);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller != null)).toBe(true);
+  const precached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      if (!name.includes('precache')) continue;
+      for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+    }
+    return urls;
+  });
+  for (const want of [/\/index\.html$/, /\/assets\/worker-.*\.js$/, /\.wasm$/, /\/models\/detector\.onnx$/, /\/models\/ocr\.onnx$/, /\/models\/manifest\.json$/]) {
+    expect(precached.some((u) => want.test(u)), `${want} precached`).toBe(true);
+  }
+
+  // Offline: the reload comes from the SW, still cross-origin isolated, and a photo is read.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Plate Reader' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  await backendOf(page);
+  const threads = Number(await page.getByTestId('backend').getAttribute('data-threads'));
+  expect(threads).toBeGreaterThanOrEqual(Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency)));
+
+  const name = 'two_cars_1280x720.jpg';
+  await chooseFiles(page, [fixtureFile(name)]);
+  await waitSettled(page, 1);
+  await expect(card(page, name)).toHaveAttribute('data-status', 'done');
+  const json = await rawJson(page, name);
+  const readings = json.results.map((r: any) => r.plate);
+  expect(fixture(name).plates.some((p) => readings.includes(p.text.toLowerCase())), readings.join(',')).toBe(true);
+
+  await context.setOffline(false);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,23 @@
+/// <reference types="vite-plugin-pwa/client" />
+// Registers the service worker (the app works offline after the first visit) and reports when a new version
+// is waiting. The SW precaches the app shell, ORT's WASM and the models; see docs/pwa.md.
+import { registerSW } from 'virtual:pwa-register';
+
+export interface PwaHandle {
+  /** Activates the waiting service worker and reloads the page on the new version. */
+  update(): Promise<void>;
+}
+
+let registered = false;
+
+/** Idempotent (React's StrictMode runs effects twice in development). */
+export function registerPwa(onNeedRefresh: (handle: PwaHandle) => void): void {
+  if (registered || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  registered = true;
+  const updateSW = registerSW({
+    immediate: true,
+    onNeedRefresh() {
+      onNeedRefresh({ update: () => updateSW(true) });
+    },
+  });
+}
