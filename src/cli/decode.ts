@@ -29,6 +29,17 @@ const tooLarge = (filename: string, w: number, h: number) =>
     `${filename}: the image is too large (${w}×${h}, ${((w * h) / 1e6).toFixed(1)} megapixels; the limit is ${MAX_PIXELS / 1e6})`,
   );
 
+/** A format sharp cannot decode here, named from the file's first bytes for a clearer error; null if not one. */
+export function unsupportedFormat(b: Uint8Array): string | null {
+  const at = (i: number, t: string) => [...t].every((c, k) => b[i + k] === c.charCodeAt(0));
+  if (b.length >= 12 && at(4, 'ftyp') && ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].some((t) => at(8, t))) {
+    return 'HEIC/HEIF (HEVC-coded photos cannot be decoded here: convert to JPEG, or set the camera to "Most Compatible")';
+  }
+  if (b.length >= 2 && at(0, 'BM')) return 'BMP (not supported: convert to PNG or JPEG)';
+  if (at(0, '%PDF')) return 'PDF (a document, not an image)';
+  return null;
+}
+
 export async function decodeImage(bytes: Uint8Array, filename: string): Promise<RgbaImage> {
   if (bytes.byteLength === 0) throw new FileError(400, `${filename}: the file is empty`);
   // The header's size first (no pixels decoded); an unreadable header is left to the decoder's error below.
@@ -50,6 +61,8 @@ export async function decodeImage(bytes: Uint8Array, filename: string): Promise<
     if (/exceeds pixel limit/i.test(why)) {
       throw new FileError(413, `${filename}: the image is too large (over ${MAX_PIXELS / 1e6} megapixels)`);
     }
+    const format = unsupportedFormat(bytes);
+    if (format) throw new FileError(400, `${filename}: ${format}`);
     const unsupported = /unsupported image format|Input buffer contains unsupported/i.test(why);
     throw new FileError(
       400,

@@ -363,6 +363,15 @@ describe.skipIf(!haveModels)('robustness: any file, any batch', () => {
         ...problems,
       ].join('\n'),
     );
+    const byName = new Map(lines.map((raw) => JSON.parse(raw) as Line).map((l) => [l.filename, l]));
+    expect(byName.get('photo.heic')?.error?.message).toMatch(/^photo\.heic: HEIC\/HEIF \(/);
+    expect(byName.get('photo_heic_named.jpg')?.error?.message).toMatch(/HEIC\/HEIF/);
+    expect(byName.get('bitmap.bmp')?.error?.message).toBe('bitmap.bmp: BMP (not supported: convert to PNG or JPEG)');
+    expect(byName.get('doc.pdf')?.error?.message).toBe('doc.pdf: PDF (a document, not an image)');
+    expect(byName.get('huge_12000x9000.png')?.error).toEqual({
+      code: 413,
+      message: 'huge_12000x9000.png: the image is too large (12000×9000, 108.0 megapixels; the limit is 100)',
+    });
     expect(lines).toHaveLength(cases.length);
     expect(total.crashed).toBe(0);
     expect(total.lost).toBe(0);
