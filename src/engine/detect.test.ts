@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDetections, iou, nms } from './detect';
+import { calibrateScore, decodeDetections, iou, nms, rawThreshold } from './detect';
 
 /** A 4×4 grid (stride 8) with cells set as [x, y, score, left, top, right, bottom]. */
 function outputs(cells: number[][]) {
@@ -51,5 +51,31 @@ describe('nms', () => {
     expect(iou(a.box, b.box)).toBeCloseTo(9 / 11);
     expect(nms([a, b, c, d])).toEqual([b, c, d]);
     expect(nms([a, b, c, d], 0.3)).toEqual([b, d]);
+  });
+});
+
+describe('dscore calibration', () => {
+  it("puts the sidecar's threshold at the API's default 0.2 and keeps 0 and 1", () => {
+    expect(calibrateScore(0.5, 0.5)).toBeCloseTo(0.2, 10);
+    expect(calibrateScore(0, 0.5)).toBe(0);
+    expect(calibrateScore(1, 0.5)).toBeCloseTo(1, 10);
+    expect(calibrateScore(0.25, 0.5)).toBeCloseTo(0.1, 10);
+    expect(calibrateScore(0.75, 0.5)).toBeCloseTo(0.6, 10);
+  });
+
+  it('is monotone and inverted by rawThreshold', () => {
+    let prev = -1;
+    for (let s = 0; s <= 1.0001; s += 0.01) {
+      const d = calibrateScore(s, 0.5);
+      expect(d).toBeGreaterThanOrEqual(prev);
+      prev = d;
+      expect(rawThreshold(d, 0.5)).toBeCloseTo(Math.min(1, s), 8);
+    }
+  });
+
+  it('is the identity without a knee, and a threshold above 1 lets nothing through', () => {
+    expect(calibrateScore(0.37, undefined)).toBeCloseTo(0.37, 10);
+    expect(rawThreshold(0.37, undefined)).toBeCloseTo(0.37, 10);
+    expect(rawThreshold(1.01, 0.5)).toBeGreaterThan(1);
   });
 });

@@ -13,7 +13,7 @@
 import type { ApiError, EngineConfig, PlateReaderResponse, ReadRequest, VehicleModeResponse } from '../api/types';
 import { shapeResponse, type PlateFinding } from '../api/shape';
 import { resolvePlate } from './region';
-import { decodeDetections, nms, NMS_IOU, type Detection } from './detect';
+import { calibrateScore, decodeDetections, nms, NMS_IOU, rawThreshold, type Detection } from './detect';
 import type { DetectorSidecar, ModelBundle, ModelManifest } from './models';
 import { readPlates, DEFAULT_TOP_N } from './ocr';
 import { letterbox, type RgbaImage } from './preprocess';
@@ -114,7 +114,9 @@ export class PlateEngine {
   /** Plate detections in photo pixels, with the mode's passes and threshold. */
   async detect(image: RgbaImage, config: Pick<EngineConfig, 'mode' | 'threshold_d'>): Promise<Detection[]> {
     const cfg = this.manifest.models.detector.config;
-    const threshold = config.mode === 'redaction' ? config.threshold_d / 2 : config.threshold_d;
+    const thresholdD = config.mode === 'redaction' ? config.threshold_d / 2 : config.threshold_d;
+    // threshold_d and dscore are on the calibrated scale (detect.ts, calibrateScore); the graph gives raw scores.
+    const threshold = rawThreshold(thresholdD, cfg.threshold);
     const all: Detection[] = [];
     for (const size of detectionSizes(cfg, config.mode, Math.max(image.width, image.height))) {
       const lb = letterbox(image, size, cfg.input_multiple);
@@ -139,7 +141,7 @@ export class PlateEngine {
         }),
       );
     }
-    return nms(all, cfg.nms_iou ?? NMS_IOU);
+    return nms(all, cfg.nms_iou ?? NMS_IOU).map((d) => ({ box: d.box, score: calibrateScore(d.score, cfg.threshold) }));
   }
 
   async recognize(image: RgbaImage, req: ReadRequest, opts: RecognizeOptions = {}): Promise<RecognizeResult> {
