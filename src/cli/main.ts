@@ -115,8 +115,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         }
       } catch (e) {
         failed++;
-        const code = e instanceof FileError ? e.code : typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : 500;
-        const message = e instanceof Error ? e.message : String(e);
+        // an HTTP-style code when the error carries one (FileError, ImageError), else 500; `throw null` included
+        const carried = e instanceof FileError ? e.code : (e as { code?: unknown } | null)?.code;
+        const code = typeof carried === 'number' && Number.isInteger(carried) && carried >= 400 && carried < 600 ? carried : 500;
+        const why = e instanceof Error ? e.message : String(e);
+        // every error line names its file, also for an unexpected failure (out of memory, a model run failing)
+        const message = why.startsWith(`${filename}: `) ? why : `${filename}: ${why}`;
         out(JSON.stringify({ filename, error: { code, message } }) + '\n');
         err(`alpr: ${message}\n`);
       }
