@@ -64,6 +64,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     ort.env.logLevel = 'error';
     const models = await loadModelsFromDir(resolve(args.models ?? join(io.root, 'models')));
     engine = await PlateEngine.create(ort, models, { executionProviders: ['wasm'] });
+    // ORT's one-off start-up (kernel set-up on the first run) belongs to loading, not to the first image's
+    // processing_time, as in the worker.
+    await engine.warmup();
   } catch (e) {
     err(`alpr: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
