@@ -173,6 +173,9 @@ async function buildCorpus(): Promise<Case[]> {
     add({ name: `jpeg_swapdqtdht_${base}.${ext}`, kind: 'JPEG markers', bytes: swapped, expect: 'error', code: 400 });
     add({ name: `jpeg_twosoi_${base}.${ext}`, kind: 'JPEG markers', bytes: cat(bytes.subarray(0, 2), bytes), expect: 'either' });
     add({ name: `jpeg_noeoi_${base}.${ext}`, kind: 'JPEG markers', bytes: bytes.subarray(0, bytes.length - 2), expect: 'either' });
+    // a Motion Photo: a video after the JPEG's EOI (here 20 KB without 0xFF bytes)
+    const trailer = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 31) % 255);
+    add({ name: `motion_${base}.${ext}`, kind: 'JPEG markers', bytes: cat(bytes, trailer), expect: 'read' });
   }
   // PNG chunk surgery.
   for (const [base, bytes] of bases.filter((b) => b[2] === 'png')) {

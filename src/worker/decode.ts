@@ -95,6 +95,29 @@ export function looksTruncated(type: 'jpeg' | 'png', tail: Uint8Array): boolean 
   return true;
 }
 
+/** Whether the whole file holds its end marker: a JPEG's EOI after its first SOS, a PNG's empty IEND chunk. */
+export function hasEndMarker(type: 'jpeg' | 'png', b: Uint8Array): boolean {
+  if (type === 'png') {
+    for (let i = 8; i + 8 <= b.length; i++) {
+      if (b[i + 4] === 0x49 && b[i + 5] === 0x45 && b[i + 6] === 0x4e && b[i + 7] === 0x44 && !(b[i] | b[i + 1] | b[i + 2] | b[i + 3])) return true;
+    }
+    return false;
+  }
+  let i = 2;
+  let sos = -1;
+  while (i + 4 <= b.length && sos < 0) {
+    if (b[i] !== 0xff) return false;
+    const m = b[i + 1];
+    if (m === 0xff) i++;
+    else if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) i += 2;
+    else if (m === 0xda) sos = i;
+    else i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+  }
+  if (sos < 0) return false;
+  for (let k = sos + 2; k + 1 < b.length; k++) if (b[k] === 0xff && b[k + 1] === 0xd9) return true;
+  return false;
+}
+
 export async function checkContainer(blob: Blob, filename: string): Promise<void> {
   if (blob.size === 0) throw new DecodeError(`${filename}: the file is empty`);
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
@@ -104,7 +127,9 @@ export async function checkContainer(blob: Blob, filename: string): Promise<void
   const type = sniffType(head);
   if (!type) return;
   const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - 4096)).arrayBuffer());
-  if (looksTruncated(type, tail)) {
+  // Data after the end marker (a Motion Photo's video, a phone's trailer) hides it from the tail: then the
+  // whole file is searched, from the first scan on (an EXIF thumbnail before it has an EOI of its own).
+  if (looksTruncated(type, tail) && !hasEndMarker(type, new Uint8Array(await blob.arrayBuffer()))) {
     throw new DecodeError(`${filename}: the ${type === 'jpeg' ? 'JPEG' : 'PNG'} file is truncated (no end marker)`);
   }
 }

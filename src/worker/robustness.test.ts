@@ -118,6 +118,35 @@ describe('checkContainer on the fuzz kinds', () => {
   });
 });
 
+describe('data after the end marker', () => {
+  const cat = (...parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  // 20 KB with no 0xFF byte (so no FFD9 by chance), as a Motion Photo's MP4 after the JPEG
+  const trailer = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 31) % 255);
+
+  it('a JPEG or PNG followed by other data is not "truncated"', async () => {
+    await expect(checkContainer(new Blob([cat(jpg800, trailer)]), 'motion.jpg')).resolves.toBeUndefined();
+    await expect(checkContainer(new Blob([cat(tinyPng, trailer)]), 'trailer.png')).resolves.toBeUndefined();
+  });
+
+  it('a cut JPEG is still truncated when an end marker sits before its scan (an EXIF thumbnail, a comment)', async () => {
+    const com = Uint8Array.of(0xff, 0xfe, 0, 6, 0xff, 0xd9, 0xff, 0xd9); // COM segment holding two EOIs
+    const withCom = cat(jpg800.subarray(0, 2), com, jpg800.subarray(2));
+    await expect(checkContainer(new Blob([withCom]), 'ok.jpg')).resolves.toBeUndefined();
+    await expect(checkContainer(new Blob([withCom.subarray(0, withCom.length - 5000)]), 'cut.jpg')).rejects.toMatchObject({
+      code: 400,
+      message: 'cut.jpg: the JPEG file is truncated (no end marker)',
+    });
+  });
+});
+
 describe('decodeBlob with the browser APIs stubbed', () => {
   afterEach(() => vi.unstubAllGlobals());
   const closed: number[] = [];
