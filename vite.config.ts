@@ -99,7 +99,20 @@ export default defineConfig({
   ],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      // The app, and the embeddable <plate-reader> widget at a stable URL: dist/widget.js (docs/widget.md).
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        widget: fileURLToPath(new URL('./src/widget/index.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'widget' ? 'widget.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
 });
