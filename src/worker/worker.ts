@@ -62,7 +62,7 @@ const api: WorkerApi = {
       image = await decodeBlob(file, filename);
     } catch (e) {
       const message = e instanceof DecodeError ? e.message : `${filename}: the image cannot be decoded (${String(e)})`;
-      return { ok: false, error: { code: 400, message, filename } };
+      return { ok: false, error: { code: e instanceof DecodeError ? e.code : 400, message, filename } };
     }
     const decodeMs = performance.now() - t0;
     const { response, timings } = await engine.recognize(image, req, { decodeMs });
