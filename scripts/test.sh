@@ -41,6 +41,8 @@ count_json() { # file kind
     console.log(p, q, s);' "$1" "$2"
 }
 add() { read -r p q s <<<"$1"; passed=$((passed + p)); failed=$((failed + q)); skipped=$((skipped + s)); }
+# A runner that exits non-zero counts at least one failure, even when its report says none (it never started).
+add_run() { local rc=$1 before=$failed; add "$2"; if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi; }
 
 # 2. Types.
 echo "== typecheck"
@@ -48,15 +50,17 @@ if npx tsc -p tsconfig.json --noEmit; then :; else echo "typecheck failed"; fail
 
 # 3. Unit tests.
 echo "== unit tests (vitest)"
+rm -f "$logdir/vitest.json"
 npx vitest run --reporter=default --reporter=json --outputFile="$logdir/vitest.json"
-add "$(count_json "$logdir/vitest.json" vitest)"
+add_run $? "$(count_json "$logdir/vitest.json" vitest)"
 
 # 4. Production build + end-to-end tests.
 echo "== build"
 if npx vite build >"$logdir/build.log" 2>&1; then
   echo "== end-to-end tests (Playwright, $CHROMIUM_PATH)"
+  rm -f "$logdir/e2e.json"
   PLAYWRIGHT_JSON_OUTPUT_NAME="$logdir/e2e.json" npx playwright test --reporter=list,json
-  add "$(count_json "$logdir/e2e.json" playwright)"
+  add_run $? "$(count_json "$logdir/e2e.json" playwright)"
 else
   cat "$logdir/build.log"; echo "build failed"; failed=$((failed + 1))
 fi
