@@ -1,5 +1,6 @@
 // The installable PWA: a manifest, a service worker that precaches the app shell, ORT's WASM and the models,
 // so that after one visit the page reads plates with the network off, still cross-origin isolated (threads).
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { backendOf, card, chooseFiles, fixture, fixtureFile, openApp, rawJson, waitSettled } from './helpers';
 
@@ -53,5 +54,38 @@ test('after one visit the app installs a service worker and reads a plate offlin
   expect(fixture(name).plates.some((p) => readings.includes(p.text.toLowerCase())), readings.join(',')).toBe(true);
 
   await context.setOffline(false);
+  expect(problems).toEqual([]);
+});
+
+test('a new version waiting shows "A new version is available — Reload"; Reload switches to it', async ({ page }) => {
+  const problems = await openApp(page);
+  await backendOf(page);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller != null)).toBe(true);
+  await expect(page.getByTestId('pwa-update')).toHaveCount(0);
+  const first = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
+
+  // Deploy a "new version": the same sw.js with one more byte (restored afterwards).
+  const sw = 'dist/sw.js';
+  const original = readFileSync(sw);
+  try {
+    appendFileSync(sw, '\n// next version\n');
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    const banner = page.getByTestId('pwa-update');
+    await expect(banner).toContainText('A new version is available');
+    const reloaded = page.waitForEvent('framenavigated');
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await expect(page.getByRole('heading', { name: 'Plate Reader' })).toBeVisible();
+    await expect(page.getByTestId('pwa-update')).toHaveCount(0);
+    // The page now runs under the new worker, which is active and nothing waits.
+    const state = await page.evaluate(async () => {
+      const reg = (await navigator.serviceWorker.getRegistration())!;
+      return { waiting: reg.waiting != null, active: reg.active?.state, controlled: navigator.serviceWorker.controller != null };
+    });
+    expect(state).toEqual({ waiting: false, active: 'activated', controlled: true });
+    expect(first).toMatch(/\/sw\.js$/);
+  } finally {
+    writeFileSync(sw, original);
+  }
   expect(problems).toEqual([]);
 });

@@ -17,7 +17,19 @@ export function registerPwa(onNeedRefresh: (handle: PwaHandle) => void): void {
   const updateSW = registerSW({
     immediate: true,
     onNeedRefresh() {
-      onNeedRefresh({ update: () => updateSW(true) });
+      onNeedRefresh({
+        update: () => {
+          // workbox-window reloads only if the page was controlled when it registered; a page whose first visit
+          // installed the SW (clientsClaim) is not, so reload here once the new worker takes over.
+          let reloading = false;
+          navigator.serviceWorker.addEventListener('controllerchange', () => {
+            if (reloading) return;
+            reloading = true;
+            window.location.reload();
+          });
+          return updateSW(true);
+        },
+      });
     },
   });
 }
