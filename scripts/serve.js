@@ -76,6 +76,12 @@ const server = createServer((req, res) => {
     return;
   }
   const ext = extname(file).toLowerCase();
+  if (ext !== '.html') {
+    // Static assets (widget.js, the worker, ORT's wasm, the models) may be loaded by other sites that embed the
+    // <plate-reader> widget (docs/widget.md): allow them cross-origin. Pages stay same-origin.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+  }
   const { size, mtime } = statSync(file);
   const etag = `W/"${size.toString(16)}-${mtime.getTime().toString(16)}"`;
   const headers = {
