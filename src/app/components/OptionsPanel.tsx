@@ -88,38 +88,8 @@ export function OptionsPanel() {
             </p>
           ) : null}
           <div className="row row-1">
-            <label className="stack">
-              <span>
-                Detection threshold <code>threshold_d</code>
-              </span>
-              <span className="range">
-                <input
-                  type="range"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  value={options.threshold_d}
-                  onChange={(e) => setOptions({ threshold_d: Number(e.target.value) })}
-                />
-                <output>{options.threshold_d.toFixed(2)}</output>
-              </span>
-            </label>
-            <label className="stack">
-              <span>
-                Reading threshold <code>threshold_o</code>
-              </span>
-              <span className="range">
-                <input
-                  type="range"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  value={options.threshold_o}
-                  onChange={(e) => setOptions({ threshold_o: Number(e.target.value) })}
-                />
-                <output>{options.threshold_o.toFixed(2)}</output>
-              </span>
-            </label>
+            <ThresholdSlider label="Detection threshold" field="threshold_d" value={options.threshold_d} onChange={setOptions} />
+            <ThresholdSlider label="Reading threshold" field="threshold_o" value={options.threshold_o} onChange={setOptions} />
           </div>
           <label className="check">
             <input
@@ -190,5 +160,33 @@ export function OptionsPanel() {
         </div>
       </div>
     </details>
+  );
+}
+
+/** One of the two API thresholds (0..1) as a labelled slider. */
+function ThresholdSlider(props: {
+  label: string;
+  field: 'threshold_d' | 'threshold_o';
+  value: number;
+  onChange: (patch: { threshold_d?: number; threshold_o?: number }) => void;
+}) {
+  const { label, field, value, onChange } = props;
+  return (
+    <label className="stack">
+      <span>
+        {label} <code>{field}</code>
+      </span>
+      <span className="range">
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={value}
+          onChange={(e) => onChange({ [field]: Number(e.target.value) })}
+        />
+        <output>{value.toFixed(2)}</output>
+      </span>
+    </label>
   );
 }
