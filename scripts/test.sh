@@ -35,8 +35,8 @@ count_json() { # file kind
     let p = 0, q = 0, s = 0;
     try {
       const j = JSON.parse(fs.readFileSync(f, "utf8"));
-      if (kind === "vitest") { p = j.numPassedTests; q = j.numFailedTests + (j.numTotalTestSuites && !j.success && j.numFailedTests === 0 ? 1 : 0); s = j.numPendingTests + (j.numTodoTests || 0); }
-      else { p = j.stats.expected; q = j.stats.unexpected; s = j.stats.skipped; q += j.stats.flaky ? 0 : 0; }
+      if (kind === "vitest") { p = j.numPassedTests; q = j.numFailedTests; s = j.numPendingTests + (j.numTodoTests || 0); }
+      else { p = j.stats.expected; q = j.stats.unexpected; s = j.stats.skipped; }
     } catch (e) { q = 1; }
     console.log(p, q, s);' "$1" "$2"
 }
