@@ -2,8 +2,9 @@
 // One at a time keeps the page responsive and the progress honest; the engine uses the threads.
 import { parseRequest } from '../api/options';
 import type { ApiError } from '../api/types';
+import type { RequestInput } from '../api/options';
 import { createReader, type ReaderBridge } from '../worker/bridge';
-import { requestOf, useStore, type Options } from './store';
+import { requestOf, useStore, type AnyResponse, type Options } from './store';
 
 let bridge: ReaderBridge | null = null;
 let running = false;
@@ -62,7 +63,7 @@ export function startReader(): void {
   // Read whatever gets queued; stop reading an image that was removed or cleared.
   useStore.subscribe((s, prev) => {
     if (current && !s.items.some((i) => i.id === current!.id)) current.abort.abort();
-    if (s.items !== prev.items || s.options !== prev.options) void pump();
+    if (s.items !== prev.items || s.options !== prev.options || s.paused !== prev.paused) void pump();
   });
 }
 
@@ -77,7 +78,7 @@ async function pump(): Promise<void> {
   try {
     for (;;) {
       const s = useStore.getState();
-      if (s.engine.status !== 'ready') break;
+      if (s.engine.status !== 'ready' || s.paused) break;
       // Invalid options (say, a bad text_formats regex) hold the queue until they are fixed.
       if (optionsError(s.options)) break;
       const item = s.items.find((i) => i.status === 'queued');
@@ -103,4 +104,30 @@ async function pump(): Promise<void> {
   } finally {
     running = false;
   }
+}
+
+/**
+ * Reads one file with the page's engine, outside the queue (for the service worker's in-page API, say):
+ * waits until the engine is ready; rejects like bridge.read.
+ */
+export async function readWithEngine(
+  file: Blob,
+  filename: string,
+  input: RequestInput,
+  signal?: AbortSignal,
+): Promise<AnyResponse> {
+  startReader();
+  await new Promise<void>((resolve, reject) => {
+    const check = (): boolean => {
+      const st = useStore.getState().engine;
+      if (st.status === 'ready') return resolve(), true;
+      if (st.status === 'error') return reject(new Error(st.error ?? 'the reader failed to start')), true;
+      return false;
+    };
+    if (check()) return;
+    const unsub = useStore.subscribe(() => {
+      if (check()) unsub();
+    });
+  });
+  return bridge!.read(file, filename, input, signal);
 }

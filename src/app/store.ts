@@ -93,6 +93,9 @@ interface State {
   engine: EngineState;
   /** The image whose details (raw JSON) are open. */
   selectedId: string | null;
+  /** The batch is paused: the image being read is finished, nothing more is started until resumed. */
+  paused: boolean;
+  setPaused(paused: boolean): void;
   addFiles(files: ReadonlyArray<{ file: Blob; name: string }>): void;
   updateItem(id: string, patch: Partial<QueueItem>): void;
   removeItem(id: string): void;
@@ -114,6 +117,10 @@ export const useStore = create<State>()(
       options: DEFAULT_OPTIONS,
       engine: { status: 'idle', progress: null, info: null, error: null },
       selectedId: null,
+      paused: false,
+      setPaused(paused) {
+        set({ paused });
+      },
       addFiles(files) {
         if (!files.length) return;
         const added: QueueItem[] = files.map(({ file, name }) => ({
