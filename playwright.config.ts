@@ -6,8 +6,10 @@ import { defineConfig, devices } from '@playwright/test';
 // browser downloads are not available here).
 const PORT = Number(process.env.E2E_PORT || 4317);
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-if (!existsSync('dist/index.html')) {
-  throw new Error('dist/index.html is missing: run "npx vite build" before the end-to-end tests.');
+// E2E_DIST: another build folder (`npx vite build --outDir dist-x`), so that parallel work can test its own build.
+const DIST = process.env.E2E_DIST || 'dist';
+if (!existsSync(`${DIST}/index.html`)) {
+  throw new Error(`${DIST}/index.html is missing: run "npx vite build" before the end-to-end tests.`);
 }
 
 // Without --disable-background-networking, Chromium keeps trying (and failing) to reach Google's services.
@@ -31,7 +33,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'node scripts/serve.js',
-    env: { PORT: String(PORT), HOST: '127.0.0.1' },
+    env: { PORT: String(PORT), HOST: '127.0.0.1', DIST_DIR: DIST },
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 30_000,

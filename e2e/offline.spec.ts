@@ -65,7 +65,7 @@ test('a new version waiting shows "A new version is available — Reload"; Reloa
   const first = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
 
   // Deploy a "new version": the same sw.js with one more byte (restored afterwards).
-  const sw = 'dist/sw.js';
+  const sw = `${process.env.E2E_DIST || 'dist'}/sw.js`;
   const original = readFileSync(sw);
   try {
     appendFileSync(sw, '\n// next version\n');

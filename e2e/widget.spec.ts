@@ -31,7 +31,7 @@ let hostServer: Server;
 
 test.beforeAll(async () => {
   // The widget's host: dist/ with CORS and CORP cross-origin, as docs/widget.md asks of a host.
-  const root = resolve('dist');
+  const root = resolve(process.env.E2E_DIST || 'dist');
   widgetServer = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
     const file = normalize(join(root, path));
