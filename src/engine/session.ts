@@ -1,6 +1,9 @@
 // ONNX Runtime sessions for the two models, on the first execution provider that works (webgpu, then wasm).
 // WebGPU can fail late: a kernel the adapter cannot run, a lost device. When a run throws on WebGPU the pair is
-// rebuilt on WASM and the run retried once, so one bad GPU costs one slow image, not a broken reader.
+// rebuilt on WASM and the run retried once, so one bad GPU costs one slow image, not a broken reader. A lost
+// device (driver reset, GPU process crash, the tab's GPU taken back) is watched through GPUDevice.lost: a run in
+// flight when it happens is abandoned and redone on WASM (a run on a lost device may never settle), and every
+// later run goes straight to WASM.
 
 import type * as OrtTypes from 'onnxruntime-web';
 
@@ -38,6 +41,9 @@ export class SessionPair {
   private _backend: Backend;
   /** Why a provider was skipped or abandoned, for diagnostics (the bridge's BackendInfo shows the result). */
   readonly notes: string[] = [];
+  /** Rejects when the WebGPU device the sessions run on is lost (never settles on WASM). */
+  private lost: Promise<never> = new Promise<never>(() => undefined);
+  private lostReason: string | null = null;
 
   private constructor(
     private readonly ort: OrtModule,
@@ -64,6 +70,7 @@ export class SessionPair {
         const sessions = await SessionPair.open(ort, graphs, backend);
         const pair = new SessionPair(ort, graphs, sessions, backend);
         pair.notes.push(...notes);
+        if (backend === 'webgpu') await pair.watchDevice();
         return pair;
       } catch (e) {
         last = e;
@@ -85,17 +92,40 @@ export class SessionPair {
     }
   }
 
-  /** Runs one model; on a WebGPU failure falls back to WASM for good and retries once. */
+  /** Follows the WebGPU device ORT created for these sessions: when it is lost, runs move to WASM. */
+  private async watchDevice(): Promise<void> {
+    let device: { lost?: Promise<{ reason?: string; message?: string }> } | undefined;
+    try {
+      device = (await (this.ort.env as { webgpu?: { device?: unknown } } | undefined)?.webgpu?.device) as typeof device;
+    } catch {
+      device = undefined;
+    }
+    if (!device?.lost || typeof device.lost.then !== 'function') return;
+    this.lost = device.lost.then((info) => {
+      this.lostReason = `the WebGPU device was lost (${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''})`;
+      throw new Error(this.lostReason);
+    });
+    this.lost.catch(() => undefined);
+  }
+
+  /** Runs one model; on a WebGPU failure (a throw, a lost device) falls back to WASM for good and retries once. */
   async run(model: ModelKey, feeds: Feeds): Promise<Outputs> {
+    if (this._backend === 'webgpu' && this.lostReason) await this.toWasm(this.lostReason, false);
     const sessions = this.live();
     try {
-      return (await sessions[model].run(feeds)) as Outputs;
+      if (this._backend !== 'webgpu') return (await sessions[model].run(feeds)) as Outputs;
+      return (await Promise.race([sessions[model].run(feeds), this.lost])) as Outputs;
     } catch (e) {
       if (this._backend !== 'webgpu') throw e;
-      this.notes.push(`webgpu run failed, switched to wasm: ${errorText(e)}`);
-      await this.rebuild('wasm');
+      await this.toWasm(`webgpu run failed, switched to wasm: ${errorText(e)}`, !this.lostReason);
       return (await this.live()[model].run(feeds)) as Outputs;
     }
+  }
+
+  private async toWasm(note: string, releaseOld: boolean): Promise<void> {
+    this.notes.push(note);
+    await this.rebuild('wasm', releaseOld);
+    this.lost = new Promise<never>(() => undefined);
   }
 
   private live(): Record<ModelKey, Session> {
@@ -103,10 +133,14 @@ export class SessionPair {
     return this.sessions;
   }
 
-  private async rebuild(backend: Backend): Promise<void> {
+  private async rebuild(backend: Backend, releaseOld = true): Promise<void> {
     const old = this.sessions;
     this.sessions = null;
-    if (old) await Promise.all([old.detector.release(), old.ocr.release()].map((p) => p.catch(() => undefined)));
+    if (old) {
+      const released = Promise.all([old.detector.release(), old.ocr.release()].map((p) => p.catch(() => undefined)));
+      // On a lost device a release may never settle: let it go in the background.
+      if (releaseOld) await released;
+    }
     this.sessions = await SessionPair.open(this.ort, this.graphs, backend);
     this._backend = backend;
   }

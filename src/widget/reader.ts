@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import workerUrl from '../worker/worker.ts?worker&url';
 import { Reader, type ReaderBridge } from '../worker/bridge';
+import { pageLocks } from '../worker/lifeline';
 import type { WorkerApi } from '../worker/protocol';
 
 /** The worker script's absolute URL (next to widget.js, under assets/). */
@@ -33,8 +34,11 @@ export function createWidgetReader(opts: WidgetReaderOptions = {}): ReaderBridge
       return {
         init: (o, onProgress) => remote.init({ ...o, threads: crossOrigin ? 1 : o.threads ?? opts.threads }, onProgress),
         read: (file, filename, input) => remote.read(file, filename, input),
-      } as Pick<WorkerApi, 'init' | 'read'>;
+        hold: (name) => remote.hold(name),
+      } as Pick<WorkerApi, 'init' | 'read' | 'hold'>;
     },
     proxy: (fn) => Comlink.proxy(fn),
+    // A blob: worker has the page's origin, so the page and the worker share Web Locks (same-origin: likewise).
+    locks: pageLocks(),
   });
 }

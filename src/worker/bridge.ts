@@ -1,12 +1,15 @@
 // The page's handle on the reader worker (used by the app and the widget): one image at a time, in order;
 // AbortSignal support; and a restart when the worker dies or its engine throws (the in-flight image is retried
-// once on the fresh worker, then rejected with an API-style 500 error).
+// once on the fresh worker, then rejected with an API-style 500 error). A worker "dies" when it fires `error`
+// or `messageerror`, when a call to it throws, or when it ends without a word (seen through a Web Lock it holds
+// for its life, ./lifeline.ts), so a dead worker never leaves a read waiting.
 import * as Comlink from 'comlink';
 import type { RequestInput } from '../api/options';
 import type { ApiError, PlateReaderResponse, VehicleModeResponse } from '../api/types';
 import type { LoadProgress } from './load-models';
 import type { EngineTimings } from '../engine/pipeline';
 import type { BackendInfo, WorkerApi, WorkerReadResult } from './protocol';
+import { lifelineName, pageLocks, watchLife, type LocksLike } from './lifeline';
 
 export type { BackendInfo } from './protocol';
 export type { LoadProgress } from './load-models';
@@ -71,10 +74,15 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+/** The worker's calls the bridge makes; `hold` is optional (without it only events and throws show a crash). */
+export type RemoteApi = Pick<WorkerApi, 'init' | 'read'> & Partial<Pick<WorkerApi, 'hold'>>;
+
 export interface BridgeDeps {
   createWorker: () => WorkerLike;
-  wrap: (w: WorkerLike) => Pick<WorkerApi, 'init' | 'read'>;
+  wrap: (w: WorkerLike) => RemoteApi;
   proxy: <T extends object>(fn: T) => T;
+  /** Web Locks, to notice a worker that ends silently; null or absent: not watched that way. */
+  locks?: LocksLike | null;
 }
 
 interface Job {
@@ -89,7 +97,9 @@ interface Job {
 
 interface Live {
   worker: WorkerLike;
-  remote: Pick<WorkerApi, 'init' | 'read'>;
+  remote: RemoteApi;
+  /** Aborted when the bridge stops the worker itself (so its end is not taken for a crash). */
+  watch: AbortController;
   /** Rejects when the worker reports an uncaught error, or is stopped. */
   crashed: Promise<never>;
   stop: (why: Error) => void;
@@ -99,6 +109,8 @@ export class Reader implements ReaderBridge {
   private live: Live | null = null;
   private ready: Promise<BackendInfo> | null = null;
   private opts: InitOptions = {};
+  /** The backend the current worker started on (a read can report a drop to wasm). */
+  private startedOn: BackendInfo['backend'] | null = null;
   private queue: Job[] = [];
   private busy = false;
   private current: Job | null = null;
@@ -130,16 +142,31 @@ export class Reader implements ReaderBridge {
     });
     crashed.catch(() => undefined);
     const remote = this.deps.wrap(worker);
-    this.live = { worker, remote, crashed, stop };
+    const watch = new AbortController();
+    this.live = { worker, remote, watch, crashed, stop };
+    const locks = this.deps.locks;
+    if (locks && remote.hold) {
+      const name = lifelineName();
+      remote.hold(name).then(
+        (held) => {
+          if (held) watchLife(locks, name, watch.signal, () => stop(new WorkerCrash('the reader worker stopped (it ended without an error: out of memory, or closed by the browser)')));
+        },
+        () => undefined,
+      );
+    }
     const { onProgress, preferWebGPU, modelsBase } = this.opts;
     const init = remote.init({ preferWebGPU, modelsBase }, onProgress ? this.deps.proxy(onProgress) : undefined);
-    const ready = Promise.race([init, crashed]);
+    const ready = Promise.race([init, crashed]).then((info) => {
+      this.startedOn = info.backend;
+      return info;
+    });
     ready.catch(() => undefined);
     return ready;
   }
 
   private kill(): void {
     if (this.live) {
+      this.live.watch.abort();
       this.live.worker.terminate();
       // Whatever still waits on this worker (an init, a read) settles now instead of never.
       this.live.stop(new WorkerCrash('the reader worker was stopped'));
@@ -237,6 +264,11 @@ export class Reader implements ReaderBridge {
         }
         continue;
       }
+      if (result.ok && result.backend === 'wasm' && this.startedOn === 'webgpu') {
+        // WebGPU failed for good in this worker (device lost, a kernel that cannot run): a restarted worker
+        // must not try it again.
+        this.opts = { ...this.opts, preferWebGPU: false };
+      }
       if (result.ok) job.resolve({ response: result.response, timings: result.timings, backend: result.backend });
       else job.reject(new ReaderError({ ...result.error, filename: result.error.filename ?? job.filename }));
       return;
@@ -255,7 +287,8 @@ export class Reader implements ReaderBridge {
 export function createReader(): ReaderBridge {
   return new Reader({
     createWorker: () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'alpr-reader' }),
-    wrap: (w) => Comlink.wrap<WorkerApi>(w as Worker) as unknown as Pick<WorkerApi, 'init' | 'read'>,
+    wrap: (w) => Comlink.wrap<WorkerApi>(w as Worker) as unknown as RemoteApi,
     proxy: (fn) => Comlink.proxy(fn),
+    locks: pageLocks(),
   });
 }

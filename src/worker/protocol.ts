@@ -10,6 +10,8 @@ export interface BackendInfo {
   backend: 'webgpu' | 'wasm';
   threads: number;
   modelsVersion: string;
+  /** The ORT wasm binary the engine loaded (absolute URL): the service worker keeps it for offline use. */
+  wasmUrl?: string;
 }
 
 export interface WorkerInitOptions {
@@ -27,4 +29,9 @@ export type WorkerReadResult =
 export interface WorkerApi {
   init(opts: WorkerInitOptions, onProgress?: (p: LoadProgress) => void): Promise<BackendInfo>;
   read(file: Blob, filename: string, input: RequestInput): Promise<WorkerReadResult>;
+  /**
+   * Takes the Web Lock `name` for the worker's whole life; resolves true once held (false without Web Locks).
+   * The page then waits for the same lock, which it gets only when the worker is gone (./lifeline.ts).
+   */
+  hold(name: string): Promise<boolean>;
 }

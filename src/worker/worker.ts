@@ -9,6 +9,7 @@ import { PlateEngine, type Backend } from '../engine';
 import { decodeBlob, DecodeError } from './decode';
 import { loadModels, openModelCache, type LoadProgress } from './load-models';
 import type { BackendInfo, WorkerApi, WorkerInitOptions, WorkerReadResult } from './protocol';
+import { holdForLife } from './lifeline';
 
 let engine: PlateEngine | null = null;
 let threads = 1;
@@ -44,7 +45,10 @@ const api: WorkerApi = {
     engine = await PlateEngine.create(ort, models, { executionProviders: providers });
     // The first run of a fresh worker pays ~1 s of one-off setup (more on WebGPU): pay it while loading.
     await engine.warmup();
-    return { backend: engine.backend, threads, modelsVersion: engine.modelsVersion };
+    // The wasm ORT was pointed at, absolute: the page asks the service worker to keep it (docs/pwa.md).
+    const wasmPath = (ort.env.wasm.wasmPaths as { wasm?: string | URL } | string | undefined);
+    const wasmUrl = typeof wasmPath === 'object' && wasmPath?.wasm ? new URL(String(wasmPath.wasm), self.location.href).href : undefined;
+    return { backend: engine.backend, threads, modelsVersion: engine.modelsVersion, wasmUrl };
   },
 
   async read(file: Blob, filename: string, input: RequestInput): Promise<WorkerReadResult> {
@@ -68,6 +72,9 @@ const api: WorkerApi = {
     const { response, timings } = await engine.recognize(image, req, { decodeMs });
     return { ok: true, response, timings, backend: engine.backend };
   },
+
+  // The page watches this lock to notice the worker ending silently (./lifeline.ts).
+  hold: (name: string) => holdForLife(name),
 };
 
 // ORT's WASM threads start as workers from this same script (named "em-pthread"); they must not answer
