@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CloudSettings } from './components/CloudSettings';
 import { DropZone } from './components/DropZone';
 import { Gallery } from './components/Gallery';
 import { Header } from './components/Header';
@@ -50,6 +51,7 @@ export function App() {
         </div>
         <aside className="sidebar">
           <OptionsPanel />
+          <CloudSettings />
         </aside>
       </main>
       <footer className="footer muted small">

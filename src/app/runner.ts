@@ -5,6 +5,7 @@ import type { ApiError } from '../api/types';
 import type { RequestInput } from '../api/options';
 import { createReader, type ReaderBridge } from '../worker/bridge';
 import { requestOf, useStore, type AnyResponse, type Options } from './store';
+import { readItem, trackWebhook } from './cloud';
 
 let bridge: ReaderBridge | null = null;
 let running = false;
@@ -86,12 +87,21 @@ async function pump(): Promise<void> {
       const input = requestOf(s.options, item.name);
       const abort = new AbortController();
       current = { id: item.id, abort };
-      s.updateItem(item.id, { status: 'reading' });
+      s.updateItem(item.id, { status: 'reading', source: undefined, webhook: undefined });
       const t0 = performance.now();
       try {
-        const response = await bridge.read(item.file, item.name, input, abort.signal);
+        // The local reading alone, or with the cloud fallback / webhook when set up (./cloud.ts).
+        const b = bridge;
+        const { response, source, webhook } = await readItem(
+          () => b.read(item.file, item.name, input, abort.signal),
+          item.file,
+          item.name,
+          input,
+          abort.signal,
+        );
         if (!abort.signal.aborted) {
-          useStore.getState().updateItem(item.id, { status: 'done', response, wallMs: performance.now() - t0 });
+          useStore.getState().updateItem(item.id, { status: 'done', response, wallMs: performance.now() - t0, source });
+          if (webhook) trackWebhook(item.id, response, webhook);
         }
       } catch (e) {
         if (!abort.signal.aborted) {

@@ -5,6 +5,7 @@ import { persist, createJSONStorage } from 'zustand/middleware';
 import type { ApiError, EngineConfig, Mode, PlateReaderResponse, VehicleModeResponse } from '../api/types';
 import type { RequestInput } from '../api/options';
 import type { BackendInfo, LoadProgress } from '../worker/bridge';
+import type { ReadSource, WebhookState } from './cloud';
 
 export type AnyResponse = PlateReaderResponse | VehicleModeResponse;
 export type ItemStatus = 'queued' | 'reading' | 'done' | 'error';
@@ -21,6 +22,10 @@ export interface QueueItem {
   error?: ApiError;
   /** Wall time of the read as the page saw it (queueing and transfer included), ms. */
   wallMs?: number;
+  /** Which engine produced `response` (this device, the cloud, an SDK): shown beside the API JSON, never in it. */
+  source?: ReadSource;
+  /** The webhook's delivery of this result, when one is set up. */
+  webhook?: WebhookState;
 }
 
 /** The request options, as the form holds them (text fields stay strings until sent). */

@@ -33,11 +33,37 @@ export interface FakeServerOptions {
   script?: Scripted[];
   /** When set, a 403 body echoes the Authorization header it got (a hostile server, for leak tests). */
   echoAuthInErrors?: boolean;
+  /**
+   * Answer CORS as the reference says the API does ("allows requests from all origins"), for a page on another
+   * origin: preflights (OPTIONS) get 204 and are not recorded; every answer carries the CORS headers.
+   */
+  cors?: boolean;
+}
+
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, Accept',
+  'access-control-expose-headers': 'Retry-After',
+  'access-control-max-age': '600',
+};
+
+/** True when the request was a CORS preflight, answered here. Adds the CORS headers to every answer. */
+function handleCors(req: IncomingMessage, res: ServerResponse, cors: boolean | undefined, preflights: string[]): boolean {
+  if (!cors) return false;
+  for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+  if (req.method !== 'OPTIONS') return false;
+  preflights.push(req.url ?? '');
+  res.writeHead(204);
+  res.end();
+  return true;
 }
 
 export interface FakeServer {
   url: string;
   requests: RecordedRequest[];
+  /** URLs of the CORS preflights answered (with `cors`). */
+  preflights: string[];
   script: Scripted[];
   close(): Promise<void>;
 }
@@ -125,8 +151,10 @@ function closer(server: Server): () => Promise<void> {
 /** The plate-reader endpoint at `${url}/v1/plate-reader/`. */
 export async function startFakeApi(opts: FakeServerOptions = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  const preflights: string[] = [];
   const script: Scripted[] = [...(opts.script ?? [])];
   const server = createServer(async (req, res) => {
+    if (handleCors(req, res, opts.cors, preflights)) return;
     const raw = await readAll(req);
     const parsed = await parseBody(req, raw).catch(EMPTY);
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawBody: raw, ...parsed });
@@ -174,14 +202,16 @@ export async function startFakeApi(opts: FakeServerOptions = {}): Promise<FakeSe
     );
   });
   const url = await listen(server);
-  return { url, requests, script, close: closer(server) };
+  return { url, requests, preflights, script, close: closer(server) };
 }
 
 /** A webhook target: answers 200 unless scripted otherwise. */
-export async function startWebhookReceiver(script: Scripted[] = []): Promise<FakeServer> {
+export async function startWebhookReceiver(script: Scripted[] = [], opts: { cors?: boolean } = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  const preflights: string[] = [];
   const queue: Scripted[] = [...script];
   const server = createServer(async (req, res) => {
+    if (handleCors(req, res, opts.cors, preflights)) return;
     const raw = await readAll(req);
     const parsed = await parseBody(req, raw).catch(EMPTY);
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, rawBody: raw, ...parsed });
@@ -200,7 +230,7 @@ export async function startWebhookReceiver(script: Scripted[] = []): Promise<Fak
     res.end('ok');
   });
   const url = await listen(server);
-  return { url, requests, script: queue, close: closer(server) };
+  return { url, requests, preflights, script: queue, close: closer(server) };
 }
 
 /** A loopback port with nothing listening (bound, then released). */

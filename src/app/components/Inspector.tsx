@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { downloadText, stem } from '../results';
 import { useStore } from '../store';
 import { AnnotatedImage } from './AnnotatedImage';
+import { ReadInfo } from './ReadSource';
 
 /** The selected image, large, with the raw JSON of its response (or its error body). */
 export function Inspector() {
@@ -37,6 +38,7 @@ export function Inspector() {
       <div className="inspector-body">
         <AnnotatedImage key={item.id} item={item} className="inspector-image" labelSize={1 / 32} />
         <div className="json">
+          <ReadInfo item={item} />
           <div className="json-head">
             <span className="muted small">
               {item.status === 'error' ? 'Error response' : 'Response'}

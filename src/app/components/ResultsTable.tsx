@@ -1,5 +1,6 @@
 import { findingsOf } from '../results';
 import { useStore } from '../store';
+import { EngineBadge, WebhookBadge } from './ReadSource';
 
 const fmt = (n: number | null) => (n === null ? '—' : n.toFixed(3));
 
@@ -26,6 +27,7 @@ export function ResultsTable() {
               </th>
               <th scope="col">Region</th>
               <th scope="col">Vehicle</th>
+              <th scope="col">Engine</th>
             </tr>
           </thead>
           <tbody>
@@ -42,7 +44,7 @@ export function ResultsTable() {
                 return (
                   <tr key={it.id} className="row-error" data-testid="error-row" data-id={it.id}>
                     {file}
-                    <td colSpan={5}>
+                    <td colSpan={6}>
                       <span className="status status-error">Error {it.error?.error.code}</span>{' '}
                       {it.error?.error.message}
                     </td>
@@ -50,6 +52,12 @@ export function ResultsTable() {
                 );
               }
               const found = it.response ? findingsOf(it.response) : [];
+              const engine = (first: boolean) => (
+                <td className="engine-cell">
+                  <EngineBadge item={it} />
+                  {first ? <WebhookBadge item={it} /> : null}
+                </td>
+              );
               if (!found.length) {
                 return (
                   <tr key={it.id} className="row-empty" data-testid="empty-row" data-id={it.id}>
@@ -57,6 +65,7 @@ export function ResultsTable() {
                     <td colSpan={5} className="muted">
                       No plate found
                     </td>
+                    {engine(true)}
                   </tr>
                 );
               }
@@ -79,6 +88,7 @@ export function ResultsTable() {
                     {f.regionScore !== null ? <span className="muted small"> {f.regionScore.toFixed(2)}</span> : null}
                   </td>
                   <td>{f.vehicleType || <span className="muted">—</span>}</td>
+                  {engine(i === 0)}
                 </tr>
               ));
             })}
