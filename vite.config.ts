@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CSP, DEV_CSP } from './scripts/csp.js';
 
 // Multi-threaded WASM needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolationHeaders = {
@@ -58,9 +59,13 @@ export default defineConfig({
   plugins: [
     react(),
     modelsPlugin(),
-    // Installable, offline after the first visit (docs/pwa.md). Workbox writes sw.js at closeBundle, after
-    // modelsPlugin has copied the models at writeBundle, so the glob below finds them in dist/models/.
+    // Installable, offline after the first visit, and the in-page API (docs/pwa.md). Our own service worker,
+    // src/sw/sw.ts, built by the plugin; Workbox injects the precache list at closeBundle, after modelsPlugin has
+    // copied the models at writeBundle, so the glob below finds them in dist/models/.
     VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
       registerType: 'prompt',
       // src/pwa/register.ts registers it (and shows the update banner).
       injectRegister: false,
@@ -82,18 +87,15 @@ export default defineConfig({
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
-        // App shell, ORT's WASM (~28 MB), the models and the sample photos: everything a read needs.
+      injectManifest: {
+        // App shell, models and sample photos. ORT's wasm builds are listed too, only so the SW knows their URLs:
+        // it leaves them out of the precache and keeps the one the page loads (src/sw/sw.ts).
         globPatterns: ['**/*.{html,js,css,svg,png,jpg,wasm,webmanifest}', 'models/*.{onnx,json}'],
         // The widget and its demo page are for other sites; the app never loads them.
         globIgnores: ['widget*', '**/widget*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /\/widget/],
-        cleanupOutdatedCaches: true,
-        // The first install takes the open page at once (works offline without a reload); an update waits
-        // for the user's "Reload" (registerType 'prompt': no skipWaiting until then).
-        clientsClaim: true,
+        // One classic script: no module service worker needed.
+        rollupFormat: 'iife',
       },
     }),
   ],
@@ -113,6 +115,7 @@ export default defineConfig({
       },
     },
   },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The Content-Security-Policy of scripts/serve.js (scripts/csp.js); dev adds what Vite's dev server needs.
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': DEV_CSP } },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP } },
 });

@@ -1,7 +1,9 @@
 /// <reference types="vite-plugin-pwa/client" />
 // Registers the service worker (the app works offline after the first visit) and reports when a new version
-// is waiting. The SW precaches the app shell, ORT's WASM and the models; see docs/pwa.md.
+// is waiting. The SW (src/sw/sw.ts) precaches the app shell and the models, keeps ORT's wasm, and answers the
+// in-page API through this page (./api-host.ts); see docs/pwa.md.
 import { registerSW } from 'virtual:pwa-register';
+import { startApiHost } from './api-host';
 
 export interface PwaHandle {
   /** Activates the waiting service worker and reloads the page on the new version. */
@@ -14,6 +16,7 @@ let registered = false;
 export function registerPwa(onNeedRefresh: (handle: PwaHandle) => void): void {
   if (registered || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
   registered = true;
+  startApiHost();
   const updateSW = registerSW({
     immediate: true,
     onNeedRefresh() {
