@@ -7,6 +7,7 @@ Three kinds of scene, mixed per sample:
     ro-dashcam frames (whose own plates stay labelled).
 Scale is augmented heavily, so that small distant plates (a few pixels high at detection size) are seen often.
 """
+import json
 import os
 import sys
 
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", ".."))
 from common import splits  # noqa: E402
 
 cv2.setNumThreads(1)
+MINED = os.path.join(HERE, "..", "runs", "detector", "mined.json")
 
 
 def load_rgb(path, reduce=1):
@@ -34,8 +36,19 @@ class Pools:
 
     def __init__(self, traffic_max=700, seed=0):
         d = splits.DATA
+        rows = splits.ro_rows("train")
         self.ro = [(load_rgb(os.path.join(d, "ro-dashcam", r["file"])), np.array(r["plates"], np.float32).reshape(-1, 4))
-                   for r in splits.ro_rows("train")]
+                   for r in rows]
+        # Hard negatives and probable unlabelled plates mined from these frames by mine.py (optional).
+        mined = {}
+        if os.path.exists(MINED):
+            with open(MINED) as fh:
+                mined = json.load(fh)
+        self.ro_mined = []
+        for r in rows:
+            es = mined.get(r["file"], [])
+            self.ro_mined.append(tuple(np.array([e["box"] for e in es if e["kind"] == k], np.float32).reshape(-1, 4)
+                                       for k in ("neg", "ignore")))
         self.web = [(load_rgb(os.path.join(d, "web-plates", r["file"])), np.array(r["plates"], np.float32).reshape(-1, 4))
                     for r in splits.web_rows("train")]
         rows = splits.read_jsonl(os.path.join(d, "traffic-vehicles", "annotations.jsonl"))
@@ -169,13 +182,13 @@ class SampleMaker:
             return img
         return self.plates[int(rng.integers(len(self.plates)))]
 
-    def random_crop(self, img, boxes, focus=True):
-        """Crop size x size from img (padding with zeros when smaller), biased to contain a plate."""
+    def random_crop(self, img, boxes, focus=True, focus_box=None):
+        """Crop size x size from img (padding with zeros when smaller), biased to contain a plate (or focus_box)."""
         S = self.size
         rng = self.rng
         H, W = img.shape[:2]
-        if focus and len(boxes) and rng.random() < 0.75:
-            b = boxes[int(rng.integers(len(boxes)))]
+        if focus_box is not None or (focus and len(boxes) and rng.random() < 0.75):
+            b = focus_box if focus_box is not None else boxes[int(rng.integers(len(boxes)))]
             cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
             x0 = int(np.clip(cx - rng.uniform(0.1, 0.9) * S, min(0, W - S), max(0, W - S)))
             y0 = int(np.clip(cy - rng.uniform(0.1, 0.9) * S, min(0, H - S), max(0, H - S)))
@@ -191,7 +204,9 @@ class SampleMaker:
 
     def ro_scene(self, composite):
         rng = self.rng
-        img, boxes = self.p.ro[int(rng.integers(len(self.p.ro)))]
+        i = int(rng.integers(len(self.p.ro)))
+        img, boxes = self.p.ro[i]
+        negs, ign = self.p.ro_mined[i] if getattr(self.p, "ro_mined", None) else (np.zeros((0, 4)), np.zeros((0, 4)))
         # detection size (long side) the frame is seen at: mostly 448..1280, some beyond
         D = float(np.exp(rng.uniform(np.log(400), np.log(1400))))
         s = D / img.shape[1]
@@ -199,14 +214,19 @@ class SampleMaker:
         sy = s * rng.uniform(0.92, 1.08)
         im = cv2.resize(img, (round(img.shape[1] * s), round(img.shape[0] * sy)),
                         interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
-        b = boxes * np.array([s, sy, s, sy], np.float32)
-        crop, b = self.random_crop(im, b)
-        b = list(b)
+        scale = np.array([s, sy, s, sy], np.float32)
+        b = boxes * scale
+        # Half the time (when mined), centre the crop on a hard negative so the detector sees them often.
+        focus_box = negs[int(rng.integers(len(negs)))] * scale if len(negs) and rng.random() < 0.5 else None
+        n0 = len(b)
+        crop, b = self.random_crop(im, np.concatenate([b, ign * scale]) if len(ign) else b, focus_box=focus_box)
+        self.ignore_boxes = list(b[n0:])
+        b = list(b[:n0])
         if composite:
-            self.add_plates(crop, b, rng.integers(1, 4), s_ref=s)
+            self.add_plates(crop, b, rng.integers(1, 4), s_ref=s, avoid=self.ignore_boxes)
         return crop, np.array(b, np.float32).reshape(-1, 4)
 
-    def add_plates(self, canvas, boxes, n, s_ref=0.5):
+    def add_plates(self, canvas, boxes, n, s_ref=0.5, avoid=()):
         rng = self.rng
         S = canvas.shape[0]
         for _ in range(int(n)):
@@ -221,7 +241,7 @@ class SampleMaker:
                 cx, cy = rng.uniform(0, S), rng.uniform(0, S)
                 hw = w * 0.6
                 probe = np.array([cx - hw, cy - hw * 0.5, cx + hw, cy + hw * 0.5])
-                if not iou_any(probe, boxes):
+                if not iou_any(probe, list(boxes) + list(avoid)):
                     box = paste_plate(canvas, plate, rng, w, cx, cy)
                     if box is not None:
                         boxes.append(box)
@@ -290,7 +310,9 @@ class SampleMaker:
         return canvas, np.array(boxes, np.float32).reshape(-1, 4)
 
     def sample(self):
+        """-> (image, plate boxes, ignore boxes: probable unlabelled plates, neither positive nor negative)."""
         rng = self.rng
+        self.ignore_boxes = []
         r = rng.random()
         if r < self.p_ro:
             img, boxes = self.ro_scene(composite=self.p.render_plate is not None and rng.random() < 0.3)
@@ -298,16 +320,19 @@ class SampleMaker:
             img, boxes = self.web_scene()
         else:
             img, boxes = self.synth_scene()
+        ign = np.array(self.ignore_boxes, np.float32).reshape(-1, 4)
         if rng.random() < 0.5:
             img = img[:, ::-1]
             S = img.shape[1]
             if len(boxes):
                 boxes = np.stack([S - boxes[:, 2], boxes[:, 1], S - boxes[:, 0], boxes[:, 3]], 1)
+            if len(ign):
+                ign = np.stack([S - ign[:, 2], ign[:, 1], S - ign[:, 0], ign[:, 3]], 1)
         img = photometric(np.ascontiguousarray(img), rng)
-        return img, boxes
+        return img, boxes, ign
 
 
-def targets(boxes, S, stride=8):
+def targets(boxes, S, stride=8, ignore_boxes=()):
     """Heatmap, box targets, box weights and an ignore mask on the S/stride grid.
 
     Boxes mostly outside the crop become ignore regions; the others give a Gaussian centre peak (elliptic,
@@ -349,6 +374,11 @@ def targets(boxes, S, stride=8):
         ltrb[2][sel] = x1 - cxs[sel]
         ltrb[3][sel] = y1 - cys[sel]
         wbox[sel] = np.maximum(g[sel], 0.3)
+    for x0, y0, x1, y1 in ignore_boxes:
+        gx0, gy0 = int(max(0, x0 // stride)), int(max(0, y0 // stride))
+        gx1, gy1 = int(min(G, np.ceil(x1 / stride))), int(min(G, np.ceil(y1 / stride)))
+        if gx1 > gx0 and gy1 > gy0:
+            ignore[gy0:gy1, gx0:gx1] = 1
     np.maximum(ltrb, 0.5, out=ltrb)
     ignore[heat > 0] = 0
     return heat, ltrb, wbox, ignore

@@ -34,8 +34,8 @@ class Samples(torch.utils.data.IterableDataset):
         while True:
             imgs, heats, ltrbs, wbs, igns = [], [], [], [], []
             for _ in range(self.batch):
-                img, boxes = maker.sample()
-                h, l, w, ig = targets(boxes, self.size, STRIDE)
+                img, boxes, ign = maker.sample()
+                h, l, w, ig = targets(boxes, self.size, STRIDE, ignore_boxes=ign)
                 imgs.append(img)
                 heats.append(h)
                 ltrbs.append(l)
@@ -91,6 +91,8 @@ def main():
     ap.add_argument("--eval-every", type=float, default=6.0, help="minutes")
     ap.add_argument("--run", default=RUN)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init", default="", help="start from this checkpoint's weights (EMA), fresh optimiser and schedule")
+    ap.add_argument("--warmup", type=int, default=300)
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -111,6 +113,12 @@ def main():
         opt.load_state_dict(st["opt"])
         step, samples, elapsed = st["step"], st["samples"], st["elapsed"]
         print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
+    elif args.init:
+        st = torch.load(args.init, map_location="cpu")
+        w = st.get("ema") or st["model"]
+        det.load_state_dict(w)
+        ema.load_state_dict(w)
+        print(f"initialised from {args.init} (step {st.get('step')})", flush=True)
     print(f"params {n_params(det)}", flush=True)
 
     loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step), batch_size=None,
@@ -130,7 +138,7 @@ def main():
     det.train()
     for imgs, heat, ltrb, wb, ign in loader:
         frac = min(1.0, elapsed / total)
-        warm = min(1.0, (step + 1) / 300)
+        warm = min(1.0, (step + 1) / args.warmup)
         lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
             g["lr"] = lr
