@@ -53,7 +53,8 @@ export default defineConfig({
     {
       // The software WebGPU adapter (SwiftShader): WebGPU and WASM must read the same plates.
       name: 'webgpu',
-      testMatch: /backends\.spec\.ts/,
+      // (recovery.spec.ts: its device-lost test runs here.)
+      testMatch: /(backends|recovery)\.spec\.ts/,
       use: {
         ...devices['Desktop Chrome'],
         launchOptions: { executablePath: chromiumPath, args: [...baseArgs, '--enable-unsafe-webgpu'] },

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { CSP, cspForHtml } from './csp.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.DIST_DIR || 'dist');
 const port = Number(process.env.PORT || 4173);
@@ -43,6 +44,16 @@ function gzipped(file, mtimeMs) {
   return body;
 }
 const gzipTypes = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.webmanifest', '.svg', '.txt', '.wasm']);
+
+// Content-Security-Policy (./csp.js): each HTML page gets the policy plus the hashes of its own inline blocks.
+const cspCache = new Map();
+function cspFor(file, mtimeMs) {
+  const hit = cspCache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.csp;
+  const csp = cspForHtml(readFileSync(file, 'utf8'));
+  cspCache.set(file, { mtimeMs, csp });
+  return csp;
+}
 
 if (!existsSync(join(root, 'index.html'))) {
   console.error(`serve: ${root}/index.html not found; run "npx vite build" first.`);
@@ -83,6 +94,9 @@ const server = createServer((req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
   }
   const { size, mtime } = statSync(file);
+  // Every response carries the policy: pages, and the worker and service worker scripts (a worker follows its
+  // own script's policy).
+  res.setHeader('Content-Security-Policy', ext === '.html' ? cspFor(file, mtime.getTime()) : CSP);
   const etag = `W/"${size.toString(16)}-${mtime.getTime().toString(16)}"`;
   const headers = {
     'Content-Type': types[ext] || 'application/octet-stream',

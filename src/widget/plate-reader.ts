@@ -25,6 +25,20 @@ li { padding: 2px 10px; border: 2px solid #111; border-radius: 4px; background: 
   letter-spacing: .08em; text-transform: uppercase; }
 `;
 
+let sharedSheet: CSSStyleSheet | null | undefined;
+/** One constructed sheet shared by every <plate-reader> on the page; null where the browser lacks them. */
+function styleSheet(): CSSStyleSheet | null {
+  if (sharedSheet !== undefined) return sharedSheet;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    sharedSheet = sheet;
+  } catch {
+    sharedSheet = null;
+  }
+  return sharedSheet;
+}
+
 function errorOf(e: unknown): { error: { code: number; message: string } } {
   const x = e as { toJSON?: () => unknown; code?: number; message?: string; name?: string };
   if (x && typeof x.toJSON === 'function') return x.toJSON() as { error: { code: number; message: string } };
@@ -48,7 +62,11 @@ export class PlateReaderElement extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
-    this.root.innerHTML = `<style>${STYLE}</style>
+    // A constructed style sheet, not a <style> element: a host page's CSP without style-src 'unsafe-inline'
+    // blocks inline <style> (also in a shadow root) but not constructed sheets (docs/widget.md).
+    const sheet = styleSheet();
+    if (sheet) this.root.adoptedStyleSheets = [sheet];
+    this.root.innerHTML = `${sheet ? '' : `<style>${STYLE}</style>`}
 <label class="zone" part="zone"><input type="file" accept="image/*" part="input" />
 <strong>Drop a photo here</strong><span>or click to choose one — it never leaves this device</span></label>
 <div class="status" part="status" role="status" aria-live="polite"></div><ul part="plates"></ul>`;
