@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CSP, DEV_CSP } from './scripts/csp.js';
 
 // Multi-threaded WASM needs SharedArrayBuffer, which needs cross-origin isolation.
 const isolationHeaders = {
@@ -114,6 +115,7 @@ export default defineConfig({
       },
     },
   },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The Content-Security-Policy of scripts/serve.js (scripts/csp.js); dev adds what Vite's dev server needs.
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': DEV_CSP } },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP } },
 });

@@ -73,6 +73,12 @@ export function retryReader(): void {
   if (useStore.getState().engine.status === 'error') initReader();
 }
 
+/** A read can report a drop from WebGPU to WASM (a lost GPU device): the backend badge follows. */
+function noteBackend(backend: 'webgpu' | 'wasm'): void {
+  const info = useStore.getState().engine.info;
+  if (info && info.backend !== backend) useStore.getState().setEngine({ info: { ...info, backend } });
+}
+
 async function pump(): Promise<void> {
   if (running || !bridge) return;
   running = true;
@@ -93,7 +99,7 @@ async function pump(): Promise<void> {
         // The local reading alone, or with the cloud fallback / webhook when set up (./cloud.ts).
         const b = bridge;
         const { response, source, webhook } = await readItem(
-          () => b.read(item.file, item.name, input, abort.signal),
+          () => b.readDetailed(item.file, item.name, input, abort.signal).then((d) => (noteBackend(d.backend), d.response)),
           item.file,
           item.name,
           input,
