@@ -4,11 +4,20 @@ import { cloudProblem, hostOf, useCloud, webhookProblem } from '../cloud';
 import './cloud.css';
 
 const POLICY_LABEL: Record<FallbackPolicy, string> = {
-  never: 'Off: read on this device only',
-  'no-plates': 'When this device finds no plate',
-  'low-score': 'When the best plate scores below a threshold',
-  always: 'Always (this device’s result is kept if it fails)',
-  mmc: 'When make, model, colour (mmc) is asked for',
+  never: 'Never (off)',
+  'no-plates': 'When no plate is found',
+  'low-score': 'When the best score is low',
+  always: 'Always',
+  mmc: 'When mmc is asked for',
+};
+
+/** What each policy does, under the select. */
+const POLICY_HINT: Record<FallbackPolicy, string> = {
+  never: 'Every image is read on this device only.',
+  'no-plates': 'This device reads each image first; the service is asked only when it finds no plate.',
+  'low-score': 'This device reads each image first; the service is asked when its best plate scores below the threshold.',
+  always: 'Every image also goes to the service; its answer is shown, or this device’s result if the service fails.',
+  mmc: 'The service is asked while make, model, colour (mmc) is on in the options: this device has no such model.',
 };
 
 /** When the policy sends an image, in words, for the notice. */
@@ -66,6 +75,9 @@ export function CloudSettings() {
               ))}
             </select>
           </label>
+          <p className="muted small hint" data-testid="cloud-policy-hint">
+            {POLICY_HINT[form.policy]}
+          </p>
           {form.policy === 'low-score' ? (
             <label className="stack">
               <span>
@@ -235,7 +247,7 @@ function Notice() {
   }
   if (settings.webhook) {
     lines.push(
-      `After each image, its result${settings.webhook.format === 'multipart' ? ' and the image itself' : ''} is sent to ${hostOf(settings.webhook.url)}.`,
+      `After each image, ${settings.webhook.format === 'multipart' ? 'its result and the image itself are' : 'its result is'} sent to ${hostOf(settings.webhook.url)}.`,
     );
   }
   if (!lines.length) {
@@ -256,5 +268,23 @@ function Notice() {
         <p key={l}>{l}</p>
       ))}
     </div>
+  );
+}
+
+/** The header's promise, true to the settings: it no longer says "never leave" once something is sent. */
+export function Tagline() {
+  const settings = useCloud((s) => s.settings);
+  const cloud = settings.cloud && settings.fallback.policy !== 'never' ? settings.cloud : null;
+  let text = 'Licence plates read in your browser. Photos never leave this device.';
+  if (cloud) {
+    const to = cloud.kind === 'cloud' ? 'the Plate Recognizer cloud' : `your SDK at ${hostOf(cloud.url)}`;
+    text = `Licence plates read in your browser; cloud fallback on: photos may be sent to ${to}.`;
+  } else if (settings.webhook) {
+    text = `Licence plates read in your browser; results are posted to ${hostOf(settings.webhook.url)}.`;
+  }
+  return (
+    <p className="tagline" data-testid="tagline">
+      {text}
+    </p>
   );
 }

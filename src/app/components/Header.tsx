@@ -1,5 +1,6 @@
 import { retryReader } from '../runner';
 import { useStore } from '../store';
+import { Tagline } from './CloudSettings';
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 
@@ -18,7 +19,7 @@ export function Header() {
         </svg>
         <div>
           <h1>Plate Reader</h1>
-          <p className="tagline">Licence plates read in your browser. Photos never leave this device.</p>
+          <Tagline />
         </div>
       </div>
       <div className="engine" aria-live="polite">
