@@ -1,7 +1,7 @@
 // The installable PWA: a manifest, a service worker (src/sw/sw.ts) that precaches the app shell and the models
 // and keeps the one ORT wasm the page loaded, so that after one visit the page reads plates with the network off,
 // still cross-origin isolated (threads).
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { backendOf, card, chooseFiles, fixture, fixtureFile, openApp, rawJson, waitSettled } from './helpers';
 
@@ -43,6 +43,14 @@ test('after one visit the app installs a service worker and reads a plate offlin
   await expect.poll(wasmCached).toHaveLength(1);
   const [kept] = await wasmCached();
   expect(kept).toMatch(/\/assets\/ort-wasm[^/]*\.wasm$/);
+  // With a WebGPU adapter the engine runs ORT's JSEP build, without one its WASM-only build (when the build has
+  // both): the one it ran is the one kept.
+  const builds = readdirSync(`${process.env.E2E_DIST || 'dist'}/assets`).filter((f) => f.endsWith('.wasm'));
+  const hasAdapter = await page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return gpu ? (await gpu.requestAdapter().catch(() => null)) != null : false;
+  });
+  if (builds.length > 1) expect(kept).toMatch(hasAdapter ? /\.jsep-[^/]*\.wasm$/ : /\/ort-wasm-simd-threaded-[^/]*\.wasm$/);
   // Its bytes are a wasm module.
   const magic = await page.evaluate(async (path) => {
     const r = await (await caches.open('alpr-ort-wasm')).match(new URL(path, location.href).href);
