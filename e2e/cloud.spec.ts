@@ -255,3 +255,25 @@ test('cloud 403: a clear message, this device’s result kept; Forget token remo
   for (const line of consoleLines) expect(line).not.toContain(TOKEN);
   expect(problems).toEqual([]);
 });
+
+test('removing an image while the cloud is asked aborts that request; the queue goes on in order', async ({ page }) => {
+  const api = await startFakeApi({ cors: true, script: ['hang'] });
+  servers.push(api);
+  const problems = await openApp(page);
+  await openSettings(page);
+  await page.getByTestId('cloud-policy').selectOption('always');
+  await page.getByText('Self-hosted SDK', { exact: true }).click();
+  await page.getByTestId('cloud-url').fill(`${api.url}/v1/plate-reader/`);
+
+  await chooseFiles(page, [await blankJpeg('first.jpg'), fixtureFile(WITH_PLATE)]);
+  // The first image's cloud request hangs; the second waits its turn.
+  await expect.poll(() => api.requests.length).toBe(1);
+  expect(api.requests[0].files.upload.name).toBe('first.jpg');
+  await expect(page.locator('[data-testid=image-card][data-status=queued]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Remove first.jpg' }).click();
+  await waitSettled(page, 1);
+  expect(api.requests.map((r) => r.files.upload.name)).toEqual(['first.jpg', WITH_PLATE]);
+  expect(await rawJson(page, WITH_PLATE)).toEqual(referenceResponse(WITH_PLATE, null, null, false));
+  await expect(page.getByTestId('image-card')).toHaveCount(1);
+  expect(problems).toEqual([]);
+});

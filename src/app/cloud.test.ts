@@ -1,6 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// The page's localStorage, in memory (the store persists its options there; Node has none by default).
+vi.hoisted(() => {
+  const data = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, String(v)),
+    removeItem: (k: string) => void data.delete(k),
+    clear: () => data.clear(),
+    key: (i: number) => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
+  };
+  Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
+});
 import type { PlateReaderResponse } from '../api/types';
-import { CLOUD_URL, SDK_URL, defaultSettings, type CloudSettings } from '../cloud';
+import { CLOUD_URL, SDK_URL, STORAGE_KEY, defaultSettings, loadCloudSettings, type CloudSettings } from '../cloud';
 import { startFakeApi, startWebhookReceiver, type FakeServer } from '../cloud/test-server';
 import {
   cloudProblem,
@@ -10,6 +26,7 @@ import {
   readItem,
   settingsFromForm,
   trackWebhook,
+  useCloud,
   webhookProblem,
   type CloudForm,
 } from './cloud';
@@ -88,6 +105,26 @@ describe('settings form', () => {
     expect(engineLabel({ engine: 'device' })).toBe('This device');
     expect(engineLabel({ engine: 'cloud' })).toBe('Plate Recognizer cloud');
     expect(engineLabel({ engine: 'sdk', host: '127.0.0.1:8080' })).toBe('SDK at 127.0.0.1:8080');
+  });
+});
+
+describe('useCloud', () => {
+  it('saves every change on this device; Forget token removes only the token', () => {
+    useCloud.getState().update({ policy: 'no-plates', cloudUrl: CLOUD_URL, token: TOKEN, webhookOn: true, webhookUrl: 'https://h.example/in' });
+    expect(useCloud.getState().saved).toBe(true);
+    const stored = loadCloudSettings();
+    expect(stored).toEqual({
+      cloud: { kind: 'cloud', url: CLOUD_URL, token: TOKEN },
+      fallback: { policy: 'no-plates', threshold: 0.8 },
+      webhook: { url: 'https://h.example/in', format: 'json' },
+    });
+    useCloud.getState().forgetToken();
+    expect(useCloud.getState().form.token).toBe('');
+    expect(loadCloudSettings().cloud).toEqual({ kind: 'cloud', url: CLOUD_URL });
+    expect(localStorage.getItem(STORAGE_KEY)).not.toContain(TOKEN);
+    expect(useCloud.getState().settings.fallback.policy).toBe('no-plates');
+    useCloud.getState().update(formFromSettings(defaultSettings()));
+    expect(isActive(loadCloudSettings())).toBe(false);
   });
 });
 
