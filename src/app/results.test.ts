@@ -26,7 +26,6 @@ const item = (over: Partial<QueueItem>): QueueItem => ({
   id: 'x',
   file: new Blob(),
   name: 'x.jpg',
-  url: 'blob:x',
   status: 'done',
   ...over,
 });

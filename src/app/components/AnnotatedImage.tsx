@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { QueueItem } from '../store';
+import { objectUrl, type QueueItem } from '../store';
 import { Overlay } from './Overlay';
 
 /**
@@ -28,7 +28,7 @@ export function AnnotatedImage({
         </div>
       ) : (
         <img
-          src={item.url}
+          src={objectUrl(item)}
           alt={item.name}
           decoding="async"
           loading={lazy ? 'lazy' : 'eager'}

@@ -1,30 +1,51 @@
 import { exportCsv, exportJson, downloadText } from '../results';
 import { progressOf, useStore } from '../store';
 
-/** Overall progress and the batch actions. */
+const images = (n: number) => `${n} ${n === 1 ? 'image' : 'images'}`;
+
+/** Overall progress and the batch actions: pause/resume, cancel, export, clear. */
 export function Toolbar() {
   const items = useStore((s) => s.items);
   const clear = useStore((s) => s.clear);
   const engine = useStore((s) => s.engine.status);
-  const { total, finished, errors, plates } = progressOf(items);
+  const paused = useStore((s) => s.paused);
+  const setPaused = useStore((s) => s.setPaused);
+  const cancelled = useStore((s) => s.cancelled);
+  const cancelQueued = useStore((s) => s.cancelQueued);
+  const { total, finished, errors, plates, queued, reading } = progressOf(items);
   if (!total) return null;
   const pct = (100 * finished) / total;
   const busy = finished < total;
+  const status = !busy
+    ? `${images(total)} done`
+    : paused
+      ? reading
+        ? `Pausing — finishing the image being read (${finished} of ${total} done)…`
+        : `Paused — ${finished} of ${total} done, ${queued} waiting`
+      : engine === 'ready'
+        ? `Reading ${Math.min(finished + 1, total)} of ${total}…`
+        : engine === 'error'
+          ? `${total} queued — the reader failed to start`
+          : `${total} queued — the reader is loading`;
   return (
-    <section className="toolbar panel" aria-label="Progress">
+    <section
+      className="toolbar panel"
+      aria-label="Progress"
+      data-testid="toolbar"
+      data-total={total}
+      data-finished={finished}
+      data-reading={reading}
+      data-queued={queued}
+      data-paused={paused ? 'true' : 'false'}
+    >
       <div className="toolbar-status">
         <p className="toolbar-text" data-testid="progress-text">
-          {busy
-            ? engine === 'ready'
-              ? `Reading ${Math.min(finished + 1, total)} of ${total}…`
-              : engine === 'error'
-                ? `${total} queued — the reader failed to start`
-                : `${total} queued — the reader is loading`
-            : `${total} ${total === 1 ? 'image' : 'images'} done`}
+          {status}
           <span className="muted">
             {' '}
             · {plates} {plates === 1 ? 'plate' : 'plates'}
             {errors ? ` · ${errors} failed` : ''}
+            {cancelled ? ` · cancelled: ${images(cancelled)} not read, removed` : ''}
           </span>
         </p>
         <div
@@ -39,6 +60,31 @@ export function Toolbar() {
         </div>
       </div>
       <div className="toolbar-actions">
+        {busy ? (
+          <>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="pause"
+              aria-pressed={paused}
+              title={paused ? 'Go on reading the queue' : 'Finish the image being read, then wait'}
+              onClick={() => setPaused(!paused)}
+            >
+              {paused ? 'Resume' : 'Pause'}
+            </button>
+            {queued ? (
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                data-testid="cancel"
+                title="Stop: finish the image being read and remove the images not read yet (results so far are kept)"
+                onClick={cancelQueued}
+              >
+                Cancel
+              </button>
+            ) : null}
+          </>
+        ) : null}
         <button
           type="button"
           className="btn btn-small"
