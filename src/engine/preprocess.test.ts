@@ -89,3 +89,109 @@ describe('cropStretch', () => {
     expect(px(out, 6, 1, 0)).toEqual([70, 50, 7]);
   });
 });
+
+/**
+ * The first implementation of resizeRgbaToRgb, kept as the reference: the optimised one (cached taps, clamped
+ * tap indices, reused scratch) must give the same bytes, since the models were evaluated on its output.
+ */
+function referenceResize(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outStride = dstW * 3): void {
+  const taps = (srcLen: number, dstLen: number) => {
+    const scale = srcLen / dstLen;
+    const start = new Int32Array(dstLen);
+    const offset = new Int32Array(dstLen + 1);
+    const w: number[] = [];
+    if (dstLen < srcLen) {
+      for (let i = 0; i < dstLen; i++) {
+        const a = i * scale;
+        const b = Math.min(srcLen, (i + 1) * scale);
+        const s = Math.floor(a);
+        start[i] = s;
+        offset[i] = w.length;
+        for (let k = s; k < b; k++) {
+          const cover = Math.min(b, k + 1) - Math.max(a, k);
+          if (cover > 1e-7 || k === s) w.push(Math.max(0, cover) / (b - a));
+        }
+      }
+      offset[dstLen] = w.length;
+      return { start, offset, weights: Float32Array.from(w) };
+    }
+    const weights = new Float32Array(dstLen * 2);
+    for (let i = 0; i < dstLen; i++) {
+      let x = (i + 0.5) * scale - 0.5;
+      if (x < 0) x = 0;
+      let x0 = Math.floor(x);
+      if (x0 >= srcLen - 1) {
+        x0 = Math.max(0, srcLen - 2);
+        x = srcLen - 1;
+      }
+      const f = srcLen === 1 ? 0 : x - x0;
+      start[i] = x0;
+      offset[i] = i * 2;
+      weights[i * 2] = 1 - f;
+      weights[i * 2 + 1] = srcLen === 1 ? 0 : f;
+    }
+    offset[dstLen] = dstLen * 2;
+    return { start, offset, weights };
+  };
+  const { width: sw, height: sh, data } = img;
+  const tx = taps(sw, dstW);
+  const ty = taps(sh, dstH);
+  const tmp = new Float32Array(sh * dstW * 3);
+  for (let y = 0; y < sh; y++) {
+    for (let i = 0; i < dstW; i++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let t = tx.offset[i], k = 0; t < tx.offset[i + 1]; t++, k++) {
+        const p = y * sw * 4 + Math.min(sw - 1, tx.start[i] + k) * 4;
+        r += data[p] * tx.weights[t];
+        g += data[p + 1] * tx.weights[t];
+        b += data[p + 2] * tx.weights[t];
+      }
+      tmp.set([r, g, b], y * dstW * 3 + i * 3);
+    }
+  }
+  const rowLen = dstW * 3;
+  const acc = new Float32Array(rowLen);
+  for (let j = 0; j < dstH; j++) {
+    acc.fill(0);
+    for (let t = ty.offset[j], k = 0; t < ty.offset[j + 1]; t++, k++) {
+      if (ty.weights[t] === 0) continue;
+      const trow = Math.min(sh - 1, ty.start[j] + k) * rowLen;
+      for (let q = 0; q < rowLen; q++) acc[q] += tmp[trow + q] * ty.weights[t];
+    }
+    for (let q = 0; q < rowLen; q++) {
+      const v = acc[q] + 0.5;
+      out[j * outStride + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+    }
+  }
+}
+
+describe('resizeRgbaToRgb matches the reference implementation byte for byte', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+  const cases: [number, number, number, number][] = [
+    [1280, 720, 960, 540], // default mode
+    [1280, 720, 640, 360], // fast mode
+    [1920, 1080, 960, 540],
+    [801, 599, 960, 718], // enlarging, odd sizes
+    [333, 77, 100, 41], // uneven shrink
+    [1, 5, 3, 2],
+    [5, 1, 2, 3],
+  ];
+  for (const [sw, sh, dw, dh] of cases) {
+    it(`${sw}x${sh} -> ${dw}x${dh}`, () => {
+      const img = image(sw, sh, () => [rnd(), rnd(), rnd()]);
+      const a = new Uint8Array(dw * dh * 3);
+      const b = new Uint8Array(dw * dh * 3);
+      resizeRgbaToRgb(img, dw, dh, a);
+      referenceResize(img, dw, dh, b);
+      expect(Buffer.compare(a, b)).toBe(0);
+      // Again, with the cached taps and a scratch buffer left over from another size.
+      resizeRgbaToRgb(image(37, 23, () => [1, 2, 3]), 11, 30, new Uint8Array(11 * 30 * 3));
+      const c = new Uint8Array(dw * dh * 3);
+      resizeRgbaToRgb(img, dw, dh, c);
+      expect(Buffer.compare(c, b)).toBe(0);
+    });
+  }
+});

@@ -25,39 +25,44 @@ export interface Letterboxed {
   scaleY: number;
 }
 
-/** Source taps of a 1-D resampling: for output i, weights[offset[i] .. offset[i+1]) apply from source start[i]. */
+/**
+ * Source taps of a 1-D resampling: for output i, taps offset[i] .. offset[i+1] apply weights[t] to source
+ * index[t] (already clamped to the source).
+ */
 interface Taps {
-  start: Int32Array;
   offset: Int32Array;
+  index: Int32Array;
   weights: Float32Array;
 }
 
 /** cv2.INTER_AREA for a shrink: each output pixel averages the source span it covers (fractional edges). */
 function areaTaps(srcLen: number, dstLen: number): Taps {
   const scale = srcLen / dstLen;
-  const start = new Int32Array(dstLen);
   const offset = new Int32Array(dstLen + 1);
+  const idx: number[] = [];
   const w: number[] = [];
   for (let i = 0; i < dstLen; i++) {
     const a = i * scale;
     const b = Math.min(srcLen, (i + 1) * scale);
     const s = Math.floor(a);
-    start[i] = s;
     offset[i] = w.length;
     for (let k = s; k < b; k++) {
       const cover = Math.min(b, k + 1) - Math.max(a, k);
-      if (cover > 1e-7 || k === s) w.push(Math.max(0, cover) / (b - a));
+      if (cover > 1e-7 || k === s) {
+        w.push(Math.max(0, cover) / (b - a));
+        idx.push(Math.min(srcLen - 1, k));
+      }
     }
   }
   offset[dstLen] = w.length;
-  return { start, offset, weights: Float32Array.from(w) };
+  return { offset, index: Int32Array.from(idx), weights: Float32Array.from(w) };
 }
 
 /** Half-pixel-centred bilinear (cv2.INTER_LINEAR), edges replicated. */
 function linearTaps(srcLen: number, dstLen: number): Taps {
   const scale = srcLen / dstLen;
-  const start = new Int32Array(dstLen);
   const offset = new Int32Array(dstLen + 1);
+  const index = new Int32Array(dstLen * 2);
   const weights = new Float32Array(dstLen * 2);
   for (let i = 0; i < dstLen; i++) {
     let x = (i + 0.5) * scale - 0.5;
@@ -68,22 +73,38 @@ function linearTaps(srcLen: number, dstLen: number): Taps {
       x = srcLen - 1;
     }
     const f = srcLen === 1 ? 0 : x - x0;
-    start[i] = x0;
     offset[i] = i * 2;
+    index[i * 2] = x0;
+    index[i * 2 + 1] = Math.min(srcLen - 1, x0 + 1);
     weights[i * 2] = 1 - f;
     weights[i * 2 + 1] = srcLen === 1 ? 0 : f;
   }
   offset[dstLen] = dstLen * 2;
-  return { start, offset, weights };
+  return { offset, index, weights };
 }
 
+// A reader sees the same few sizes again and again: taps and scratch buffers are kept between calls.
+const tapsCache = new Map<string, Taps>();
 function tapsFor(srcLen: number, dstLen: number): Taps {
-  return dstLen < srcLen ? areaTaps(srcLen, dstLen) : linearTaps(srcLen, dstLen);
+  const key = `${srcLen}>${dstLen}`;
+  let t = tapsCache.get(key);
+  if (!t) {
+    if (tapsCache.size >= 16) tapsCache.clear();
+    t = dstLen < srcLen ? areaTaps(srcLen, dstLen) : linearTaps(srcLen, dstLen);
+    tapsCache.set(key, t);
+  }
+  return t;
+}
+
+let scratch = new Float32Array(0);
+function scratchOf(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch;
 }
 
 /**
  * Resizes RGBA to RGB `dstW`×`dstH` into `out` (row stride `outStride` bytes), separably: rows first into a
- * float buffer, then columns.
+ * float buffer (only the source rows some output row reads), then columns. Not re-entrant (shared scratch).
  */
 export function resizeRgbaToRgb(
   img: RgbaImage,
@@ -95,43 +116,43 @@ export function resizeRgbaToRgb(
   const { width: sw, height: sh, data } = img;
   const tx = tapsFor(sw, dstW);
   const ty = tapsFor(sh, dstH);
-  // Only the source rows some output row reads.
-  const rowUsed = new Uint8Array(sh);
-  for (let j = 0; j < dstH; j++) {
-    for (let t = ty.offset[j], k = 0; t < ty.offset[j + 1]; t++, k++) rowUsed[Math.min(sh - 1, ty.start[j] + k)] = 1;
-  }
-  const tmp = new Float32Array(sh * dstW * 3);
-  for (let y = 0; y < sh; y++) {
-    if (!rowUsed[y]) continue;
+  const rowLen = dstW * 3;
+  // Source pixel offsets of the horizontal taps (×4 for RGBA), once per call rather than per row.
+  const xIndex = tx.index;
+  const xOff = tx.offset;
+  const xW = tx.weights;
+  const tmp = scratchOf(sh * rowLen + rowLen);
+  const acc = tmp.subarray(sh * rowLen, sh * rowLen + rowLen);
+  // Rows first, each source row at most once, in the order output rows read them.
+  let lastRow = -1;
+  for (let t = 0; t < ty.index.length; t++) {
+    const y = ty.index[t];
+    if (y <= lastRow) continue;
+    lastRow = y;
     const srow = y * sw * 4;
-    const trow = y * dstW * 3;
+    let q = y * rowLen;
     for (let i = 0; i < dstW; i++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      const s0 = tx.start[i];
-      for (let t = tx.offset[i], k = 0; t < tx.offset[i + 1]; t++, k++) {
-        const wgt = tx.weights[t];
-        const p = srow + Math.min(sw - 1, s0 + k) * 4;
+      for (let k = xOff[i], end = xOff[i + 1]; k < end; k++) {
+        const wgt = xW[k];
+        const p = srow + xIndex[k] * 4;
         r += data[p] * wgt;
         g += data[p + 1] * wgt;
         b += data[p + 2] * wgt;
       }
-      const q = trow + i * 3;
-      tmp[q] = r;
-      tmp[q + 1] = g;
-      tmp[q + 2] = b;
+      tmp[q++] = r;
+      tmp[q++] = g;
+      tmp[q++] = b;
     }
   }
-  const rowLen = dstW * 3;
-  const acc = new Float32Array(rowLen);
   for (let j = 0; j < dstH; j++) {
     acc.fill(0);
-    const s0 = ty.start[j];
-    for (let t = ty.offset[j], k = 0; t < ty.offset[j + 1]; t++, k++) {
+    for (let t = ty.offset[j], end = ty.offset[j + 1]; t < end; t++) {
       const wgt = ty.weights[t];
       if (wgt === 0) continue;
-      const trow = Math.min(sh - 1, s0 + k) * rowLen;
+      const trow = ty.index[t] * rowLen;
       for (let q = 0; q < rowLen; q++) acc[q] += tmp[trow + q] * wgt;
     }
     const orow = j * outStride;
