@@ -6,13 +6,18 @@
 // - The CLI's path under Node (sharp decode + the same engine on onnxruntime-web's WASM).
 // - Photos of 800×600, 1280×720 and 1920×1080 with plates, in default and fast mode: median and p90 per image,
 //   split into decode / detect / read / shape.
-// - Cold start of the real app (dist/): page load to first result with empty caches and with warm caches.
-// - Bytes: the first visit of the app (as served, gzipped where the server gzips) and each model.
+// - Cold start of the real app (its own build in dist-bench-app/): page load to first result with empty caches
+//   and with warm caches; and the worker's init split into ORT's script / models / sessions / warm-up.
+// - Bytes: what Chromium really transfers on a first visit of the app until the reader is ready (counted by a
+//   TCP proxy in front of scripts/serve.js, so workers and wasm count too), for a browser without WebGPU (ORT's
+//   WASM-only build) and one with WebGPU (the JSEP build); and each model.
 //
-// Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build.
+// Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build,
+//   --only browser,node,cold,bytes (sections), --port N (first of 3 ports; default 4391, or env BENCH_PORT).
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer, connect } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +27,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const iterations = Number(args[args.indexOf('--iterations') + 1]) || (quick ? 2 : 5);
 const skipBuild = args.includes('--skip-build');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : ['browser', 'node', 'cold', 'bytes'];
+const portBase = Number(args.includes('--port') ? args[args.indexOf('--port') + 1] : process.env.BENCH_PORT) || 4391;
+/** The app's own build for the bench (never dist/, which others may be serving). */
+const APP_DIR = 'dist-bench-app';
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SIZES = [
   [800, 600],
@@ -98,6 +107,34 @@ async function startServer(dir, port) {
   throw new Error(`the server for ${dir} did not start`);
 }
 
+function fmtPhases(p) {
+  return p ? `(ORT script ${p.ort.toFixed(0)}, models ${p.models.toFixed(0)}, sessions ${p.sessions.toFixed(0)}, warm-up ${p.warmup.toFixed(0)})` : '';
+}
+
+/**
+ * A TCP proxy in front of a server that counts the bytes sent to the browser (headers and bodies as sent, gzipped
+ * where the server gzips): what a first visit really costs, workers and wasm included.
+ */
+async function countingProxy(port, target) {
+  const counter = { bytes: 0 };
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    upstream.on('data', (d) => (counter.bytes += d.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close);
+    upstream.on('error', close);
+    client.on('close', close);
+    upstream.on('close', close);
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { counter, close: () => server.close() };
+}
+
 const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'];
 
 async function browserRuns(chromium, port, images) {
@@ -114,7 +151,7 @@ async function browserRuns(chromium, port, images) {
       await page.goto(`http://127.0.0.1:${port}/index.html`);
       await page.waitForFunction(() => document.body.dataset.ready === '1');
       const info = await page.evaluate((o) => globalThis.alprBench.init(o), cfg.init);
-      log(`${cfg.name}: backend ${info.backend}, ${info.threads} thread(s), isolated ${info.crossOriginIsolated}, init ${info.initMs.toFixed(0)} ms`);
+      log(`${cfg.name}: backend ${info.backend}, ${info.threads} thread(s), isolated ${info.crossOriginIsolated}, init ${info.initMs.toFixed(0)} ms ${fmtPhases(info.phases)}`);
       // The software WebGPU adapter takes seconds per photo: one size, one read, to show the path works.
       const sizes = cfg.init.preferWebGPU && info.backend === 'webgpu' ? ['1280x720'] : Object.keys(images);
       for (const size of sizes) {
@@ -195,6 +232,112 @@ async function coldStart(chromium, port, photo) {
   return out;
 }
 
+/**
+ * First visit of the app in a fresh profile, through the counting proxy: bytes until the reader is ready (a read
+ * fetches nothing more), the ORT wasm it fetched, and the bytes once the network is quiet (the service worker's
+ * precache included). Once without WebGPU (ORT's WASM-only build) and once with Chromium's software WebGPU.
+ */
+async function firstVisitBytes(chromium, proxyPort, appPort) {
+  const proxy = await countingProxy(proxyPort, appPort);
+  const out = {};
+  const browsers = [
+    { name: 'no WebGPU (wasm build)', args: BROWSER_ARGS },
+    { name: 'WebGPU (jsep build)', args: [...BROWSER_ARGS, '--enable-unsafe-webgpu'] },
+  ];
+  try {
+    for (const b of browsers) {
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: b.args });
+      try {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const wasm = [];
+        page.on('request', (r) => /\.wasm$/.test(r.url()) && wasm.push(r.url().split('/').pop()));
+        // Per request, as Chromium reports it (headers + encoded body): the page and its workers vs the service
+        // worker (whose precache fetches run alongside, and may fetch again what the page already has).
+        const sizes = [];
+        context.on('requestfinished', (r) =>
+          sizes.push(
+            r.sizes().then(
+              (z) => ({ sw: !!r.serviceWorker(), url: r.url().replace(/^.*?:\d+\//, ''), bytes: z.responseHeadersSize + z.responseBodySize }),
+              () => null,
+            ),
+          ),
+        );
+        proxy.counter.bytes = 0;
+        await page.goto(`http://127.0.0.1:${proxyPort}/`);
+        const el = page.locator('[data-testid=backend][data-backend]');
+        await el.waitFor({ timeout: 300000 });
+        const ready = proxy.counter.bytes;
+        const backend = await el.getAttribute('data-backend');
+        // Then whatever the service worker precaches, until 2 s pass without a byte.
+        let last = -1;
+        for (let i = 0; i < 30 && last !== proxy.counter.bytes; i++) {
+          last = proxy.counter.bytes;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+        const reqs = (await Promise.all(sizes)).filter(Boolean);
+        const sum = (rs) => rs.reduce((a, r) => a + r.bytes, 0);
+        const pageReqs = reqs.filter((r) => !r.sw);
+        const swReqs = reqs.filter((r) => r.sw);
+        out[b.name] = {
+          backend,
+          until_ready: ready,
+          settled: proxy.counter.bytes,
+          page: sum(pageReqs),
+          service_worker: sum(swReqs),
+          wasm,
+          largest: pageReqs.sort((x, y) => y.bytes - x.bytes).slice(0, 6).map((r) => [r.url, r.bytes]),
+        };
+        log(`first visit, ${b.name}: backend ${backend}, ${(ready / 1e6).toFixed(2)} MB until ready, ${(proxy.counter.bytes / 1e6).toFixed(2)} MB settled (page and workers ${(sum(pageReqs) / 1e6).toFixed(2)} MB, service worker ${(sum(swReqs) / 1e6).toFixed(2)} MB); wasm ${wasm.join(', ')}`);
+      } catch (e) {
+        out[b.name] = { error: e.message };
+        log(`first visit, ${b.name}: failed: ${e.message}`);
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    proxy.close();
+  }
+  return out;
+}
+
+/**
+ * Page load -> first result on the benchmark page, empty and warm HTTP cache (same profile, so the models'
+ * Cache Storage and the browser's compiled-wasm cache are warm the second time): where the time goes.
+ */
+async function warmLoad(chromium, port, photo) {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: BROWSER_ARGS });
+  const out = {};
+  try {
+    const page = await (await browser.newContext()).newPage();
+    for (const label of ['empty cache', 'warm cache', 'warm cache again']) {
+      await page.goto(`http://127.0.0.1:${port}/index.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === '1');
+      const info = await page.evaluate((o) => globalThis.alprBench.init(o), { preferWebGPU: false, threads: 2 });
+      const first = await page.evaluate((im) => globalThis.alprBench.first(im), { name: photo.name, bytes: Array.from(photo.bytes) });
+      const t = first.timings;
+      out[label] = {
+        threads: info.threads,
+        page_ms: +info.startMs.toFixed(0),
+        ...Object.fromEntries(Object.entries(info.phases ?? {}).map(([k, v]) => [k, +v.toFixed(0)])),
+        ready_ms: +info.readyMs.toFixed(0),
+        first_read_ms: +first.readMs.toFixed(0),
+        decode_ms: +(t.decode ?? 0).toFixed(0),
+        // As if the photo were dropped the moment the reader is ready (the bench's own hand-over is left out).
+        first_result_ms: +(info.readyMs + first.readMs).toFixed(0),
+      };
+      log(`bench page, ${label}: page script ${info.startMs.toFixed(0)} ms, init ${info.initMs.toFixed(0)} ${fmtPhases(info.phases)}, first read ${first.readMs.toFixed(0)} (decode ${(t.decode ?? 0).toFixed(0)}), first result at ${(info.readyMs + first.readMs).toFixed(0)} ms`);
+    }
+  } catch (e) {
+    out.error = e.message;
+    log(`warm load failed: ${e.message}`);
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
 function modelBytes() {
   const dir = join(root, 'models');
   const out = {};
@@ -259,30 +402,33 @@ function table(rows) {
 
 async function main() {
   if (!existsSync(join(root, 'models', 'manifest.json'))) throw new Error('models/manifest.json is missing');
-  if (!skipBuild || !existsSync(join(root, 'dist-bench')) || !existsSync(join(root, 'dist'))) {
-    log('building the app (dist/) and the benchmark page (dist-bench/)...');
-    run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build']);
+  if (!skipBuild || !existsSync(join(root, 'dist-bench')) || !existsSync(join(root, APP_DIR))) {
+    log(`building the app (${APP_DIR}/) and the benchmark page (dist-bench/)...`);
+    run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', APP_DIR, '--emptyOutDir']);
     run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'bench/vite.bench.config.ts']);
   }
   const { images, source } = await benchImages();
   const { chromium } = await import('playwright-core');
-  const benchPort = 4391;
-  const appPort = 4392;
+  const benchPort = portBase;
+  const appPort = portBase + 1;
   const s1 = await startServer('dist-bench', benchPort);
-  const s2 = await startServer('dist', appPort);
+  const s2 = await startServer(APP_DIR, appPort);
   let results;
   try {
-    const browser = await browserRuns(chromium, benchPort, images);
-    const node = await nodeRuns(images);
-    const cold = await coldStart(chromium, appPort, images['1280x720'][0]);
+    const browser = only.includes('browser') ? await browserRuns(chromium, benchPort, images) : [];
+    const node = only.includes('node') ? await nodeRuns(images) : [];
+    const cold = only.includes('cold') ? await coldStart(chromium, appPort, images['1280x720'][0]) : {};
+    const warm = only.includes('cold') ? await warmLoad(chromium, benchPort, images['1280x720'][0]) : {};
+    const visit = only.includes('bytes') ? await firstVisitBytes(chromium, portBase + 2, appPort) : {};
     results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: loadavg().map((x) => +x.toFixed(1)) },
       images: source,
       iterations,
       speed: [...browser, ...node],
       cold_start: cold,
-      bytes: { models: modelBytes(), dist: distBytes(join(root, 'dist')) },
+      warm_load: warm,
+      bytes: { models: modelBytes(), first_visit: visit, dist: distBytes(join(root, APP_DIR)) },
     };
   } finally {
     s1.kill();
@@ -290,15 +436,32 @@ async function main() {
   }
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nPer-image times in ms (${results.images}; ${iterations} reads per image after a warm-up; ${results.machine.cpus} cores: ${results.machine.cpu})\n`);
+  console.log(`\nPer-image times in ms (${results.images}; ${iterations} reads per image after a warm-up; ${results.machine.cpus} cores: ${results.machine.cpu}; load average ${results.machine.loadavg.join(' ')})\n`);
   console.log(table(results.speed));
   const c = results.cold_start;
   console.log('\nCold start of the app (page load -> first result, WASM):');
   for (const k of ['empty cache', 'warm cache']) if (c[k]) console.log(`  ${k}: reader ready ${c[k].ready_ms} ms, first result ${c[k].first_result_ms} ms`);
+  const w = results.warm_load;
+  if (Object.keys(w).length) {
+    console.log('\nBenchmark page load -> first result (WASM, 2 threads), ms from navigation:');
+    const head = ['cache', 'page script', 'ORT script', 'models', 'sessions', 'warm-up', 'ready', 'first read', 'decode', 'first result'];
+    const keys = ['page_ms', 'ort', 'models', 'sessions', 'warmup', 'ready_ms', 'first_read_ms', 'decode_ms', 'first_result_ms'];
+    const rows = [head, ...Object.entries(w).filter(([k]) => k !== 'error').map(([k, v]) => [k, ...keys.map((x) => String(v[x] ?? '-'))])];
+    const cw = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const r of rows) console.log('  ' + r.map((x, i) => x.padEnd(cw[i])).join('  '));
+  }
   console.log('\nModels:');
   for (const [f, b] of Object.entries(results.bytes.models)) console.log(`  ${f}: ${(b.bytes / 1e6).toFixed(2)} MB (${(b.gzip / 1e6).toFixed(2)} MB gzipped)`);
-  const fv = results.bytes.dist.first_visit;
-  console.log(`\nFirst visit: ${(fv.sent / 1e6).toFixed(2)} MB as sent (${fv.files} files, ${(fv.raw / 1e6).toFixed(2)} MB before gzip); whole dist/ ${(results.bytes.dist.all.raw / 1e6).toFixed(2)} MB`);
+  console.log('\nFirst visit of the app (bytes Chromium received, as sent by scripts/serve.js):');
+  for (const [k, v] of Object.entries(results.bytes.first_visit)) {
+    if (v.error) console.log(`  ${k}: failed: ${v.error}`);
+    else
+      console.log(
+        `  ${k}: the page and its workers ${(v.page / 1e6).toFixed(2)} MB (backend ${v.backend}; ${v.wasm.join(', ')}); ` +
+          `with the service worker's fetches ${(v.settled / 1e6).toFixed(2)} MB in all (${(v.until_ready / 1e6).toFixed(2)} MB of it by the time the reader was ready)`,
+      );
+  }
+  console.log(`  whole ${APP_DIR}/: ${(results.bytes.dist.all.raw / 1e6).toFixed(2)} MB`);
   console.log('\nwrote bench/results.json');
 }
 

@@ -12,6 +12,8 @@ export interface BackendInfo {
   modelsVersion: string;
   /** The ORT wasm binary the engine loaded (absolute URL): the service worker keeps it for offline use. */
   wasmUrl?: string;
+  /** Where init's time went, ms (the benchmark prints it): ORT's script, models (in parallel), sessions, warm-up. */
+  initMs?: { ort: number; models: number; sessions: number; warmup: number };
 }
 
 export interface WorkerInitOptions {

@@ -1,11 +1,8 @@
 // The reader's Web Worker (module worker, comlink). Loads the models once, picks the backend (WebGPU when the
 // page asks for it and an adapter exists, else WASM), then decodes and reads one image per call.
 import * as Comlink from 'comlink';
-import * as ort from 'onnxruntime-web';
-// Vite emits the WASM binary as an asset and gives its URL; the JS glue is inside the ORT bundle.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { ApiValidationError, parseRequest, type RequestInput } from '../api/options';
-import { PlateEngine, type Backend } from '../engine';
+import { PlateEngine, type Backend, type OrtModule } from '../engine';
 import { decodeBlob, DecodeError } from './decode';
 import { loadModels, openModelCache, type LoadProgress } from './load-models';
 import type { BackendInfo, WorkerApi, WorkerInitOptions, WorkerReadResult } from './protocol';
@@ -29,26 +26,58 @@ async function webgpuAvailable(): Promise<boolean> {
   }
 }
 
+/** One of ORT's two builds, loaded on demand: both share one API, they differ in the wasm they run. */
+interface OrtBuild {
+  ort: OrtModule;
+  /** The wasm binary's absolute URL (Vite emits it as an asset; the JS glue is inside the ORT bundle). */
+  wasmUrl: string;
+}
+
+/**
+ * ORT's JSEP build (WebGPU and WASM; its wasm is 28 MB, 6.7 MB gzipped) only when WebGPU can be used, else its
+ * WASM-only build (14 MB, 3.7 MB gzipped). Dynamic imports: a browser without WebGPU never fetches the other.
+ */
+const ortBuilds: Partial<Record<Backend, Promise<OrtBuild>>> = {};
+function loadOrt(kind: Backend): Promise<OrtBuild> {
+  ortBuilds[kind] ??= (async () => {
+    const [ort, wasm] =
+      kind === 'webgpu'
+        ? await Promise.all([import('onnxruntime-web'), import('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url')])
+        : await Promise.all([import('onnxruntime-web/wasm'), import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url')]);
+    return { ort, wasmUrl: new URL(wasm.default, self.location.href).href };
+  })();
+  return ortBuilds[kind];
+}
+
 const api: WorkerApi = {
   async init(opts: WorkerInitOptions, onProgress?: (p: LoadProgress) => void): Promise<BackendInfo> {
     const available = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
     threads = opts.threads ? Math.max(1, Math.min(available, Math.floor(opts.threads))) : available;
+    const t0 = performance.now();
+    // The models download while ORT's script loads.
+    let tModels = 0;
+    const models = openModelCache()
+      .then((cache) => loadModels(opts.modelsBase ?? defaultModelsBase(), { onProgress, cache }))
+      .finally(() => (tModels = performance.now() - t0));
+    models.catch(() => undefined); // awaited below; not an unhandled rejection if ORT fails first
+    const webgpu = opts.preferWebGPU !== false && (await webgpuAvailable());
+    // The wasm ORT loads, absolute: the page asks the service worker to keep it (docs/pwa.md).
+    const { ort, wasmUrl } = await loadOrt(webgpu ? 'webgpu' : 'wasm');
+    const tOrt = performance.now() - t0;
     ort.env.wasm.numThreads = threads;
-    ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+    ort.env.wasm.wasmPaths = { wasm: wasmUrl };
     ort.env.logLevel = 'error';
-    const models = await loadModels(opts.modelsBase ?? defaultModelsBase(), {
-      onProgress,
-      cache: await openModelCache(),
-    });
-    const providers: Backend[] = opts.preferWebGPU !== false && (await webgpuAvailable()) ? ['webgpu', 'wasm'] : ['wasm'];
+    const providers: Backend[] = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
     if (engine) await engine.dispose();
-    engine = await PlateEngine.create(ort, models, { executionProviders: providers });
-    // The first run of a fresh worker pays ~1 s of one-off setup (more on WebGPU): pay it while loading.
+    const bundle = await models;
+    const t1 = performance.now();
+    // The first session also fetches and compiles ORT's wasm (streaming; the browser caches the compiled code).
+    engine = await PlateEngine.create(ort, bundle, { executionProviders: providers });
+    const t2 = performance.now();
+    // The first run of a fresh worker pays one-off setup (more on WebGPU): pay it while loading.
     await engine.warmup();
-    // The wasm ORT was pointed at, absolute: the page asks the service worker to keep it (docs/pwa.md).
-    const wasmPath = (ort.env.wasm.wasmPaths as { wasm?: string | URL } | string | undefined);
-    const wasmUrl = typeof wasmPath === 'object' && wasmPath?.wasm ? new URL(String(wasmPath.wasm), self.location.href).href : undefined;
-    return { backend: engine.backend, threads, modelsVersion: engine.modelsVersion, wasmUrl };
+    const initMs = { ort: tOrt, models: tModels, sessions: t2 - t1, warmup: performance.now() - t2 };
+    return { backend: engine.backend, threads, modelsVersion: engine.modelsVersion, wasmUrl, initMs };
   },
 
   async read(file: Blob, filename: string, input: RequestInput): Promise<WorkerReadResult> {
@@ -77,6 +106,6 @@ const api: WorkerApi = {
   hold: (name: string) => holdForLife(name),
 };
 
-// ORT's WASM threads start as workers from this same script (named "em-pthread"); they must not answer
-// comlink's messages.
+// ORT's WASM threads start as workers (named "em-pthread") from ORT's own chunk; should one ever load this
+// script, it must not answer comlink's messages.
 if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
