@@ -18,8 +18,11 @@ describe('parseArgs', () => {
       models: null,
       threads: 2,
       timings: false,
+      resume: null,
     });
     expect(parseArgs(['read', 'x', '--timings']).timings).toBe(true);
+    expect(parseArgs(['read', 'x', '--resume', 'out.jsonl']).resume).toBe('out.jsonl');
+    expect(parseArgs(['read', 'x', '--resume=o.jsonl']).resume).toBe('o.jsonl');
   });
 
   it('help without a command or with -h/--help; paths after --', () => {
@@ -34,5 +37,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['read', 'x', '--config'])).toThrow(/--config needs a value/);
     expect(() => parseArgs(['read', 'x', '--colour'])).toThrow(/unknown option --colour/);
     expect(() => parseArgs(['read', 'x', '--threads', '0'])).toThrow(/--threads/);
+    expect(() => parseArgs(['read', 'x', '--resume'])).toThrow(/--resume needs a value/);
+    expect(() => parseArgs(['read', 'x', '--resume='])).toThrow(/--resume needs the output file/);
   });
 });

@@ -13,6 +13,8 @@ export interface CliArgs {
   threads: number | null;
   /** Print per-stage times to stderr. */
   timings: boolean;
+  /** Go on with an interrupted run: skip the files that have their line in this file, append the rest to it. */
+  resume: string | null;
 }
 
 export class UsageError extends Error {
@@ -39,10 +41,16 @@ Options:
   --models DIR        read the models from DIR (default: the package's models/)
   --threads N         WASM threads (default: min(4, CPU cores))
   --timings           print per-stage times (ms) of each image to stderr
+  --resume FILE       go on with an interrupted run: the files that already have
+                      their line in FILE are skipped, the other lines are appended
+                      to FILE (not stdout); same paths, same order as before
+
+Ctrl-C (SIGINT) or SIGTERM stops after the image being read: its line and all
+before it are written, the exit code is 130; --resume reads the rest later.
   -h, --help          this help
 `;
 
-const VALUE_OPTS = new Set(['--regions', '--region', '--config', '--camera-id', '--timestamp', '--models', '--threads']);
+const VALUE_OPTS = new Set(['--regions', '--region', '--config', '--camera-id', '--timestamp', '--models', '--threads', '--resume']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const out: CliArgs = {
@@ -56,6 +64,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     models: null,
     threads: null,
     timings: false,
+    resume: null,
   };
   let command: string | null = null;
   let onlyPaths = false;
@@ -103,6 +112,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           break;
         case '--models':
           out.models = value;
+          break;
+        case '--resume':
+          if (!value) throw new UsageError('--resume needs the output file of the interrupted run');
+          out.resume = value;
           break;
         case '--threads': {
           const n = Number(value);

@@ -1,5 +1,6 @@
 // `alpr read PATH...`: the same PlateEngine as the browser's worker, on onnxruntime-web's WASM backend in Node.
 // stdout carries only JSON Lines (one per image, in order); messages go to stderr.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -11,12 +12,49 @@ import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { decodeImage, FileError, MAX_FILE_BYTES } from './decode';
 import { expandPaths, type ExpandReport } from './files';
 import { loadModelsFromDir } from './models';
+import { loadResume, ResumeError, type ResumeState } from './resume';
 
 export interface CliIo {
   /** The package root (models/ is resolved against it, never against the cwd). */
   root: string;
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
+  /**
+   * Stops the run after the image being read (its line and every line before it are written; exit code 130).
+   * Default: this process's SIGINT (Ctrl-C) and SIGTERM; a second one ends the process at once.
+   */
+  signal?: AbortSignal;
+}
+
+/** Exit code of a run stopped by SIGINT/SIGTERM (128 + 2, as shells report Ctrl-C). */
+export const EXIT_INTERRUPTED = 130;
+
+/** SIGINT/SIGTERM as an AbortSignal while the run lasts. */
+function interruptSignal(err: (s: string) => void): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ctl.signal.aborted) {
+      err(`alpr: ${sig} again: stopping now\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+    err(`alpr: ${sig}: stopping after the image being read (again to stop now)\n`);
+    ctl.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: ctl.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Writes all of s to a file descriptor (a regular file may take it in several writes). */
+function writeAll(fd: number, s: string): void {
+  const b = Buffer.from(s, 'utf8');
+  for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
 
 /** Exit codes: 0 all read, 1 some file failed, 2 usage or setup error. */
@@ -58,11 +96,92 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     throw e;
   }
 
+  const interrupt = io.signal ? null : interruptSignal(err);
+  const signal = io.signal ?? interrupt!.signal;
+  try {
+    return await readAll(args, input, out, err, signal, io.root);
+  } finally {
+    interrupt?.dispose();
+  }
+}
+
+async function readAll(
+  args: CliArgs,
+  input: (filename: string) => RequestInput,
+  stdout: (s: string) => void,
+  err: (s: string) => void,
+  signal: AbortSignal,
+  root: string,
+): Promise<number> {
+  // The files first (a --resume that does not match them fails before the models load).
+  let failed = 0;
+  const report: ExpandReport = { skipped: [], unreadable: [] };
+  const paths = await expandPaths(args.paths, report);
+  if (report.skipped.length > 0) {
+    const some = report.skipped.slice(0, 5).map((p) => basename(p)).join(', ');
+    err(`alpr: skipped ${report.skipped.length} file(s) in folders that are not image names: ${some}${report.skipped.length > 5 ? ', ...' : ''}\n`);
+  }
+  for (const u of report.unreadable) {
+    failed++;
+    err(`alpr: cannot list the folder ${u}\n`);
+  }
+  if (paths.length === 0) err('alpr: no images to read\n');
+
+  // --resume FILE: skip what FILE already answers, append the rest to it; else JSON lines on stdout.
+  let out = stdout;
+  let resumed: ResumeState = { done: 0, failed: 0, cutBytes: 0 };
+  let fd: number | null = null;
+  if (args.resume !== null) {
+    try {
+      resumed = loadResume(args.resume, paths);
+      fd = openSync(args.resume, 'a');
+    } catch (e) {
+      err(`alpr: --resume: ${e instanceof ResumeError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const resumeFd = fd;
+    out = (s) => writeAll(resumeFd, s);
+    failed += resumed.failed;
+    if (resumed.cutBytes) err(`alpr: ${args.resume}: its last line was cut short (${resumed.cutBytes} bytes): removed, that file is read again\n`);
+    err(
+      `alpr: resuming ${args.resume}: ${resumed.done} of ${paths.length} files already there` +
+        `${resumed.failed ? ` (${resumed.failed} with an error)` : ''}, ${paths.length - resumed.done} to read\n`,
+    );
+  }
+  try {
+    return await readFiles(args, input, out, err, signal, root, paths, resumed.done, failed);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+async function readFiles(
+  args: CliArgs,
+  input: (filename: string) => RequestInput,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  signal: AbortSignal,
+  root: string,
+  paths: readonly string[],
+  start: number,
+  failedBefore: number,
+): Promise<number> {
+  let failed = failedBefore;
+  const interrupted = (done: number): number => {
+    err(
+      `alpr: interrupted: ${done} of ${paths.length} files answered, ${paths.length - done} not read; ` +
+        `to read them, run the same command with --resume ${args.resume ?? 'OUTPUT.jsonl'} (the file the lines went to)\n`,
+    );
+    return EXIT_INTERRUPTED;
+  };
+  if (start >= paths.length) return failed > 0 ? 1 : 0;
+  if (signal.aborted) return interrupted(start);
+
   let engine: PlateEngine;
   try {
     ort.env.wasm.numThreads = args.threads ?? Math.min(4, availableParallelism());
     ort.env.logLevel = 'error';
-    const models = await loadModelsFromDir(resolve(args.models ?? join(io.root, 'models')));
+    const models = await loadModelsFromDir(resolve(args.models ?? join(root, 'models')));
     engine = await PlateEngine.create(ort, models, { executionProviders: ['wasm'] });
     // ORT's one-off start-up (kernel set-up on the first run) belongs to loading, not to the first image's
     // processing_time, as in the worker.
@@ -72,22 +191,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
 
-  let failed = 0;
   const sums = { decode: 0, detect: 0, read: 0, shape: 0, n: 0 };
   const ms = (x: number) => x.toFixed(1).padStart(7);
   try {
-    const report: ExpandReport = { skipped: [], unreadable: [] };
-    const paths = await expandPaths(args.paths, report);
-    if (report.skipped.length > 0) {
-      const some = report.skipped.slice(0, 5).map((p) => basename(p)).join(', ');
-      err(`alpr: skipped ${report.skipped.length} file(s) in folders that are not image names: ${some}${report.skipped.length > 5 ? ', ...' : ''}\n`);
-    }
-    for (const u of report.unreadable) {
-      failed++;
-      err(`alpr: cannot list the folder ${u}\n`);
-    }
-    if (paths.length === 0) err('alpr: no images to read\n');
-    for (const path of paths) {
+    for (let i = start; i < paths.length; i++) {
+      // Stopped (Ctrl-C): the image in flight was finished and written; nothing new starts.
+      if (signal.aborted) return interrupted(i);
+      const path = paths[i];
       const filename = basename(path);
       try {
         // a FIFO or device would block or never end; a file of gigabytes would fill the memory
