@@ -59,6 +59,7 @@ test('off by default: no request leaves for anything but the page’s origin', a
   await expect(page.getByTestId('webhook-on')).not.toBeChecked();
   await expect(page.getByTestId('cloud-notice')).toHaveText(/stay on this device/);
   await expect(page.getByTestId('tagline')).toHaveText(/Photos never leave this device\./);
+  await expect(page.getByTestId('intro-private')).toHaveText(/nothing is uploaded/);
 
   await chooseFiles(page, [fixtureFile(WITH_PLATE), await blankJpeg('blank.jpg')]);
   await waitSettled(page, 2);
@@ -109,6 +110,7 @@ test('cloud "when nothing found": only the image without plates goes, 429 is ret
   await expect(page.getByTestId('cloud-notice')).toContainText(`Plate Recognizer (ParkPow) at ${host}`);
   await expect(page.getByTestId('cloud-summary')).toHaveText('cloud + webhook');
   await expect(page.getByTestId('tagline')).toHaveText(/cloud fallback on: photos may be sent to the Plate Recognizer cloud/);
+  await expect(page.getByTestId('intro-private')).not.toHaveText(/nothing is uploaded/);
 
   await chooseFiles(page, [await blankJpeg('blank.jpg'), fixtureFile(WITH_PLATE)]);
   await waitSettled(page, 2);

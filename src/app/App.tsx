@@ -7,15 +7,22 @@ import { Inspector } from './components/Inspector';
 import { OptionsPanel } from './components/OptionsPanel';
 import { ResultsTable } from './components/ResultsTable';
 import { Toolbar } from './components/Toolbar';
+import { useCloud } from './cloud';
 import { startReader } from './runner';
 import { useStore } from './store';
 
 function Intro() {
+  // True to the cloud settings: "nothing is uploaded" only while nothing is.
+  const sends = useCloud((s) => (!!s.settings.cloud && s.settings.fallback.policy !== 'never') || !!s.settings.webhook);
   return (
     <ul className="intro" aria-label="About">
       <li>
         <strong>Private</strong>
-        <span>Photos are read on this device by a model in the page; nothing is uploaded.</span>
+        <span data-testid="intro-private">
+          {sends
+            ? 'Photos are read on this device; the cloud fallback or webhook you set up sends some data out (see Cloud fallback & webhook).'
+            : 'Photos are read on this device by a model in the page; nothing is uploaded.'}
+        </span>
       </li>
       <li>
         <strong>API-compatible</strong>
