@@ -13,7 +13,8 @@
 //   WASM-only build) and one with WebGPU (the JSEP build); and each model.
 //
 // Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build,
-//   --only browser,node,cold,bytes (sections), --port N (first of 3 ports; default 4391, or env BENCH_PORT).
+//   --only browser,node,cold,bytes (sections), --configs wasm1,wasm2,webgpu (browser configs), --sizes 1280x720,...,
+//   --port N (first of 3 ports; default 4391, or env BENCH_PORT).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,9 @@ const SIZES = [
   [800, 600],
   [1280, 720],
   [1920, 1080],
-];
+].filter(([w, h]) => !args.includes('--sizes') || args[args.indexOf('--sizes') + 1].split(',').includes(`${w}x${h}`));
+/** Browser configs to run (--configs wasm1,wasm2,webgpu; default all, --quick: wasm2 and webgpu). */
+const browserConfigs = args.includes('--configs') ? args[args.indexOf('--configs') + 1].split(',') : null;
 const MODES = ['default', 'fast'];
 
 function log(...a) {
@@ -82,7 +85,8 @@ function stats(rows) {
   const o = { n: rows.length };
   for (const k of ['total', 'decode', 'detect', 'read', 'shape']) {
     const a = pick(k);
-    o[k] = { median: +q(a, 0.5).toFixed(1), p90: +q(a, 0.9).toFixed(1) };
+    // min too: on a shared machine it is the closest figure to an idle CPU.
+    o[k] = { min: +a[0].toFixed(1), median: +q(a, 0.5).toFixed(1), p90: +q(a, 0.9).toFixed(1) };
   }
   o.plates = rows.reduce((s, r) => s + r.plates, 0) / Math.max(1, rows.length);
   return o;
@@ -139,12 +143,13 @@ const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-up
 
 async function browserRuns(chromium, port, images) {
   const configs = [
-    { name: 'browser wasm 1 thread', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 1 } },
-    { name: 'browser wasm 2 threads', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2 } },
-    { name: 'browser webgpu (software)', args: [...BROWSER_ARGS, '--enable-unsafe-webgpu'], init: { preferWebGPU: true } },
+    { key: 'wasm1', name: 'browser wasm 1 thread', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 1 } },
+    { key: 'wasm2', name: 'browser wasm 2 threads', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2 } },
+    { key: 'webgpu', name: 'browser webgpu (software)', args: [...BROWSER_ARGS, '--enable-unsafe-webgpu'], init: { preferWebGPU: true } },
   ];
   const results = [];
-  for (const cfg of quick ? configs.slice(1) : configs) {
+  const chosen = browserConfigs ? configs.filter((c) => browserConfigs.includes(c.key)) : quick ? configs.slice(1) : configs;
+  for (const cfg of chosen) {
     const browser = await chromium.launch({ executablePath: chromiumPath, args: cfg.args });
     try {
       const page = await browser.newPage();
@@ -376,21 +381,23 @@ function distBytes(dir) {
 }
 
 function table(rows) {
-  const head = ['runner', 'size', 'mode', 'median', 'p90', 'decode', 'detect', 'read', 'shape', 'plates'];
+  const head = ['runner', 'size', 'mode', 'min', 'median', 'p90', 'decode', 'detect', 'detect min', 'read', 'shape', 'plates'];
   const lines = [head];
   for (const r of rows) {
     if (r.error) {
-      lines.push([r.runner, '-', '-', 'error', r.error.slice(0, 60), '', '', '', '', '']);
+      lines.push([r.runner, '-', '-', 'error', r.error.slice(0, 60), '', '', '', '', '', '', '']);
       continue;
     }
     lines.push([
       `${r.runner}${r.backend && !r.runner.includes(r.backend) ? ` [${r.backend}]` : ''}`,
       r.size,
       r.mode,
+      r.total.min,
       r.total.median,
       r.total.p90,
       r.decode.median,
       r.detect.median,
+      r.detect.min,
       r.read.median,
       r.shape.median,
       r.plates.toFixed(1),
