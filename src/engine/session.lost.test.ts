@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionPair, type OrtModule } from './session';
+import { isWebGPUDeviceLost, SessionPair, WebGPUDeviceLostError, type OrtModule } from './session';
 
 /** A stand-in for onnxruntime-web whose WebGPU device can be lost; a webgpu run on a lost device never settles. */
 function fakeOrt() {
@@ -39,27 +39,34 @@ const graphs = { detector: Uint8Array.of(1), ocr: Uint8Array.of(2) };
 type Out = { out: { ep: string } };
 
 describe('SessionPair when the WebGPU device is lost', () => {
-  it('abandons the run in flight, redoes it on wasm, and stays on wasm', async () => {
+  it('the run in flight (which would never settle) rejects with WebGPUDeviceLostError, and so does every later run', async () => {
     const { ort, log, lose } = fakeOrt();
     const s = await SessionPair.create(ort, graphs, ['webgpu', 'wasm']);
     expect(((await s.run('detector', {})) as unknown as Out).out.ep).toBe('webgpu');
     lose();
-    // The run on the lost device would never settle; it is redone on wasm.
-    expect(((await s.run('ocr', {})) as unknown as Out).out.ep).toBe('wasm');
-    expect(s.backend).toBe('wasm');
-    expect(((await s.run('detector', {})) as unknown as Out).out.ep).toBe('wasm');
-    expect(log.runs).toEqual(['webgpu:detector', 'webgpu:ocr', 'wasm:ocr', 'wasm:detector']);
-    expect(s.notes.join('\n')).toMatch(/WebGPU device was lost \(destroyed: Device was destroyed\.\)/);
+    const err = await s.run('ocr', {}).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WebGPUDeviceLostError);
+    expect(isWebGPUDeviceLost(err)).toBe(true);
+    expect((err as Error).message).toBe('the WebGPU device was lost (destroyed: Device was destroyed.)');
+    // Not retried in this ORT instance: its one-run-at-a-time slot is still taken by the abandoned run.
+    await expect(s.run('detector', {})).rejects.toThrow(WebGPUDeviceLostError);
+    expect(log.runs).toEqual(['webgpu:detector', 'webgpu:ocr']);
+    expect(log.created).toEqual(['webgpu:detector', 'webgpu:ocr']);
   });
 
-  it('a device lost between runs: the next run goes to wasm without touching webgpu', async () => {
+  it('a device lost between runs: the next run rejects without touching the GPU', async () => {
     const { ort, log, lose } = fakeOrt();
     const s = await SessionPair.create(ort, graphs, ['webgpu', 'wasm']);
     lose();
-    await Promise.resolve();
     await new Promise((r) => setTimeout(r, 1));
-    expect(((await s.run('detector', {})) as unknown as Out).out.ep).toBe('wasm');
-    expect(log.runs).toEqual(['wasm:detector']);
-    expect(log.created).toEqual(['webgpu:detector', 'webgpu:ocr', 'wasm:detector', 'wasm:ocr']);
+    await expect(s.run('detector', {})).rejects.toThrow(/WebGPU device was lost/);
+    expect(log.runs).toEqual([]);
+    expect(s.notes.join('\n')).toMatch(/WebGPU device was lost/);
+  });
+
+  it('a name-only copy (as comlink rebuilds it on the page) is still recognised', () => {
+    expect(isWebGPUDeviceLost(Object.assign(new Error('x'), { name: 'WebGPUDeviceLost' }))).toBe(true);
+    expect(isWebGPUDeviceLost(new Error('WebGPUDeviceLost'))).toBe(false);
+    expect(isWebGPUDeviceLost(null)).toBe(false);
   });
 });

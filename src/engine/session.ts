@@ -2,8 +2,9 @@
 // WebGPU can fail late: a kernel the adapter cannot run, a lost device. When a run throws on WebGPU the pair is
 // rebuilt on WASM and the run retried once, so one bad GPU costs one slow image, not a broken reader. A lost
 // device (driver reset, GPU process crash, the tab's GPU taken back) is watched through GPUDevice.lost: a run in
-// flight when it happens is abandoned and redone on WASM (a run on a lost device may never settle), and every
-// later run goes straight to WASM.
+// flight then may never settle, and ORT's WASM module runs one session at a time, so nothing more can run in this
+// module: every run from then on throws WebGPUDeviceLostError, and the page's bridge starts a fresh worker on
+// WASM and retries the image there (src/worker/bridge.ts).
 
 import type * as OrtTypes from 'onnxruntime-web';
 
@@ -30,6 +31,19 @@ function sessionOptions(backend: Backend): OrtTypes.InferenceSession.SessionOpti
     // Errors only: node-placement warnings ("some nodes were not assigned...") would reach the page console.
     logSeverityLevel: 3,
   };
+}
+
+/** The WebGPU device was lost: start over on WASM in a fresh ORT instance (a fresh worker). */
+export class WebGPUDeviceLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebGPUDeviceLost';
+  }
+}
+
+/** True for a WebGPUDeviceLostError, also after it crossed a worker boundary (comlink keeps name and message). */
+export function isWebGPUDeviceLost(e: unknown): boolean {
+  return (e as { name?: unknown } | null)?.name === 'WebGPUDeviceLost';
 }
 
 function errorText(e: unknown): string {
@@ -103,29 +117,29 @@ export class SessionPair {
     if (!device?.lost || typeof device.lost.then !== 'function') return;
     this.lost = device.lost.then((info) => {
       this.lostReason = `the WebGPU device was lost (${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''})`;
-      throw new Error(this.lostReason);
+      this.notes.push(this.lostReason);
+      throw new WebGPUDeviceLostError(this.lostReason);
     });
     this.lost.catch(() => undefined);
   }
 
-  /** Runs one model; on a WebGPU failure (a throw, a lost device) falls back to WASM for good and retries once. */
+  /**
+   * Runs one model; when a WebGPU run throws, falls back to WASM for good and retries once. When the WebGPU device
+   * is lost (before or during the run) throws WebGPUDeviceLostError: see the top of this file.
+   */
   async run(model: ModelKey, feeds: Feeds): Promise<Outputs> {
-    if (this._backend === 'webgpu' && this.lostReason) await this.toWasm(this.lostReason, false);
+    if (this._backend === 'webgpu' && this.lostReason) throw new WebGPUDeviceLostError(this.lostReason);
     const sessions = this.live();
     try {
       if (this._backend !== 'webgpu') return (await sessions[model].run(feeds)) as Outputs;
       return (await Promise.race([sessions[model].run(feeds), this.lost])) as Outputs;
     } catch (e) {
       if (this._backend !== 'webgpu') throw e;
-      await this.toWasm(`webgpu run failed, switched to wasm: ${errorText(e)}`, !this.lostReason);
+      if (this.lostReason) throw new WebGPUDeviceLostError(this.lostReason);
+      this.notes.push(`webgpu run failed, switched to wasm: ${errorText(e)}`);
+      await this.rebuild('wasm');
       return (await this.live()[model].run(feeds)) as Outputs;
     }
-  }
-
-  private async toWasm(note: string, releaseOld: boolean): Promise<void> {
-    this.notes.push(note);
-    await this.rebuild('wasm', releaseOld);
-    this.lost = new Promise<never>(() => undefined);
   }
 
   private live(): Record<ModelKey, Session> {
@@ -133,14 +147,10 @@ export class SessionPair {
     return this.sessions;
   }
 
-  private async rebuild(backend: Backend, releaseOld = true): Promise<void> {
+  private async rebuild(backend: Backend): Promise<void> {
     const old = this.sessions;
     this.sessions = null;
-    if (old) {
-      const released = Promise.all([old.detector.release(), old.ocr.release()].map((p) => p.catch(() => undefined)));
-      // On a lost device a release may never settle: let it go in the background.
-      if (releaseOld) await released;
-    }
+    if (old) await Promise.all([old.detector.release(), old.ocr.release()].map((p) => p.catch(() => undefined)));
     this.sessions = await SessionPair.open(this.ort, this.graphs, backend);
     this._backend = backend;
   }

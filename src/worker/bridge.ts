@@ -10,6 +10,7 @@ import type { LoadProgress } from './load-models';
 import type { EngineTimings } from '../engine/pipeline';
 import type { BackendInfo, WorkerApi, WorkerReadResult } from './protocol';
 import { lifelineName, pageLocks, watchLife, type LocksLike } from './lifeline';
+import { isWebGPUDeviceLost } from '../engine/session';
 
 export type { BackendInfo } from './protocol';
 export type { LoadProgress } from './load-models';
@@ -254,7 +255,9 @@ export class Reader implements ReaderBridge {
           job.reject(abortError());
           return;
         }
-        // The worker died or its engine threw: start a fresh one (the next images need it either way).
+        // The worker died or its engine threw: start a fresh one (the next images need it either way). After a lost
+        // WebGPU device, on WASM from then on.
+        if (isWebGPUDeviceLost(e)) this.opts = { ...this.opts, preferWebGPU: false };
         this.restarts++;
         this.ready = this.start();
         if (attempt >= 1) {
