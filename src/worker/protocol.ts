@@ -12,8 +12,11 @@ export interface BackendInfo {
   modelsVersion: string;
   /** The ORT wasm binary the engine loaded (absolute URL): the service worker keeps it for offline use. */
   wasmUrl?: string;
-  /** Where init's time went, ms (the benchmark prints it): ORT's script, models (in parallel), sessions, warm-up. */
-  initMs?: { ort: number; models: number; sessions: number; warmup: number };
+  /**
+   * Where init's time went, ms (the benchmark prints it): ORT's script, models and ORT's runtime (both from the
+   * start of init, in parallel), then the sessions and the warm-up.
+   */
+  initMs?: { ort: number; models: number; runtime: number; sessions: number; warmup: number };
 }
 
 export interface WorkerInitOptions {
