@@ -2,8 +2,8 @@
 // - the reader worker dies while it reads an image (an uncaught out-of-memory error, or the worker ending without
 //   a word) -> a new worker, the image retried once, then marked failed; the rest of the batch is read;
 // - the WebGPU device is lost mid-batch -> the reads go on on WASM, and the backend badge says so ("webgpu" project);
-// - the detector's copy in Cache Storage is corrupted, or stale against models/manifest.json -> the checksum
-//   catches it, the model is fetched again, and reading works.
+// - the detector's copy in Cache Storage is corrupted, or stale against models/manifest.json (also with the
+//   service worker's precached copy damaged) -> the checksum catches it, the model is fetched again, reading works.
 // The faults are made from outside, through Playwright's handle on the worker (worker.evaluate): nothing in the
 // app exists for the tests.
 import { expect, test, type Page, type Worker } from '@playwright/test';
@@ -158,6 +158,34 @@ test.describe('in the chromium project', () => {
     await backendOf(page);
     await readOne(page, 'after-update.png');
     // The current version is fetched and kept; the old one is dropped.
+    expect(await detectorCache(page)).toEqual(first);
+
+    // 4. Damaged on the way as well: the service worker's precached copy is corrupted too, so the plain fetch
+    // gets bad bytes again; the loader's one retry bypasses the precache and gets the server's copy.
+    await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller != null)).toBe(true);
+    const damaged = await page.evaluate(async (key) => {
+      const flip = async (cache: Cache, req: Request | string) => {
+        const res = (await cache.match(req))!;
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 64; i++) bytes[i] ^= 0xff;
+        await cache.put(req, new Response(bytes, { headers: res.headers }));
+      };
+      let n = 0;
+      for (const name of await caches.keys()) {
+        if (!name.includes('precache')) continue;
+        const cache = await caches.open(name);
+        for (const r of await cache.keys()) {
+          if (new URL(r.url).pathname.endsWith('/models/detector.onnx')) (await flip(cache, r), n++);
+        }
+      }
+      await flip(await caches.open('alpr-models-v1'), key);
+      return n;
+    }, first.keys[0]);
+    expect(damaged).toBe(1);
+    await page.reload();
+    await backendOf(page);
+    await readOne(page, 'after-precache-damage.png');
     expect(await detectorCache(page)).toEqual(first);
     expect(problems).toEqual([]);
   });

@@ -27,8 +27,8 @@ function files(detector: Uint8Array, ocr: Uint8Array, manifestOf = { detector, o
 /** A fetch over a file table; streams binaries in 3 chunks; records every request. */
 function fakeFetch(table: () => Record<string, string | Uint8Array>, log: string[]): typeof fetch {
   return (async (url: string | URL, init?: RequestInit) => {
-    const name = String(url).slice(BASE.length);
-    log.push(`${name}:${init?.cache ?? ''}`);
+    const [name, query] = String(url).slice(BASE.length).split('?');
+    log.push(`${name}${query ? `?${query.replace(/=.*/, '=…')}` : ''}:${init?.cache ?? ''}`);
     const body = table()[name];
     if (body === undefined) return new Response('nope', { status: 404 });
     if (typeof body === 'string') return new Response(body);
@@ -113,7 +113,23 @@ describe('loadModels', () => {
     await expect(loadModels(BASE, { fetch: fakeFetch(() => stale, log) })).rejects.toThrow(
       /detector\.onnx sha256 .* does not match manifest\.json.*build-manifest/,
     );
-    expect(log).toEqual(['manifest.json:no-cache', 'detector.onnx:default', 'detector.onnx:reload']);
+    // The retry also bypasses a service worker's precache (which matches the URL without a query).
+    expect(log).toEqual(['manifest.json:no-cache', 'detector.onnx:default', 'detector.onnx?fresh=…:reload']);
+  });
+
+  it('a damaged copy on the way (HTTP cache, service worker precache) is bypassed by the retry and not cached', async () => {
+    const log: string[] = [];
+    const good = files(det, ocr);
+    const damaged = { ...good, 'detector.onnx': Uint8Array.from(det, (v, i) => (i === 50 ? v ^ 1 : v)) };
+    // A fetch where the plain URL gets the damaged copy and a URL with a query reaches the server.
+    const inner = fakeFetch(() => good, log);
+    const viaSw = (async (url: string | URL, init?: RequestInit) =>
+      String(url).endsWith('/detector.onnx') ? fakeFetch(() => damaged, [])(url, init) : inner(url, init)) as typeof fetch;
+    const cache = new MemoryCache();
+    const b = await loadModels(BASE, { fetch: viaSw, cache: cache as unknown as Cache });
+    expect(Array.from(b.detector)).toEqual(Array.from(det));
+    expect(log).toContain('detector.onnx?fresh=…:reload');
+    expect(Array.from(cache.store.get(`${BASE}detector.onnx?sha256=${sha(det)}`)!)).toEqual(Array.from(det));
   });
 
   it('reports a missing manifest with its URL', async () => {

@@ -97,10 +97,14 @@ export async function loadModels(base: string, opts: LoadModelsOptions = {}): Pr
         }
       }
     }
-    // Fetch, verify; a mismatch may be a stale HTTP cache, so refetch once bypassing it.
+    // Fetch, verify; a mismatch may be a stale or damaged copy on the way (the HTTP cache, the app's service worker
+    // precache), so refetch once bypassing both: `cache: 'reload'` for the HTTP cache, and a query the service
+    // worker's precache route does not match (it serves its copy whatever the request's cache mode).
     for (let attempt = 0; !bytes; attempt++) {
       loaded = before;
-      const res = await doFetch(url, { cache: attempt === 0 ? 'default' : 'reload' });
+      const res = await doFetch(attempt === 0 ? url : `${url}?fresh=${Date.now().toString(36)}`, {
+        cache: attempt === 0 ? 'default' : 'reload',
+      });
       if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
       const got = await readWithProgress(res, entry.bytes, (n) => {
         loaded += n;
