@@ -5,7 +5,8 @@
 //
 // Prints, per config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched": some are
 // real but unlabelled distant plates, see ../shared/data/README.md), exact reading of the matched legible plates.
-// Options: --config JSON (repeatable; default: the API defaults and fast mode).
+// Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable: each
+// folder of models is measured with every config, side by side; default: the package's models/).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +20,14 @@ if (!existsSync(join(data, 'annotations.jsonl'))) {
 }
 const args = process.argv.slice(2);
 const configs = [];
-for (let i = 0; i < args.length; i++) if (args[i] === '--config') configs.push(args[++i]);
+const modelDirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--config') configs.push(args[++i]);
+  else if (args[i] === '--models') modelDirs.push(args[++i]);
+}
 if (!configs.length) configs.push('{}', '{"mode":"fast"}');
+if (!modelDirs.length) modelDirs.push('');
+const runs = modelDirs.flatMap((models) => configs.map((config) => ({ models, config })));
 
 const readJsonl = (p) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const frameTime = (f) => Number((/_t_(\d+)/.exec(f) || [0, 0])[1]);
@@ -40,10 +47,11 @@ const iou = (a, b) => {
   return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 };
 
-for (const config of configs) {
+for (const { models, config } of runs) {
   const files = frames.map((f) => join(data, f.file));
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin/alpr.js'), 'read', '--config', config, ...files], {
+  const modelArgs = models ? ['--models', models] : [];
+  const r = spawnSync(process.execPath, [join(root, 'bin/alpr.js'), 'read', ...modelArgs, '--config', config, ...files], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -87,7 +95,7 @@ for (const config of configs) {
     });
     unmatched += res.length - used.size;
   });
-  console.log(`config ${config}: ${frames.length} held-out frames, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
+  console.log(`${models ? `models ${models}, ` : ""}config ${config}: ${frames.length} held-out frames, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
   console.log(`  plate recall@0.5 ${(found / labelled).toFixed(3)} (${found}/${labelled})`);
   console.log(`  results matching no labelled plate: ${(unmatched / frames.length).toFixed(2)} per image (${unmatched})`);
   console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);
