@@ -46,6 +46,20 @@ export function isWebGPUDeviceLost(e: unknown): boolean {
   return (e as { name?: unknown } | null)?.name === 'WebGPUDeviceLost';
 }
 
+/**
+ * Once a device is lost, ORT's own pending GPU work (a `mapAsync` it does not await) rejects with "The Device was
+ * lost…" as an unhandled rejection, which the page would log as an error. It is expected then: silence those only.
+ */
+let silencing = false;
+function silenceLostDeviceRejections(): void {
+  const g = globalThis as { addEventListener?: (t: string, fn: (e: PromiseRejectionEvent) => void) => void };
+  if (silencing || typeof g.addEventListener !== 'function') return;
+  silencing = true;
+  g.addEventListener('unhandledrejection', (e) => {
+    if (/device (was|is) lost/i.test(errorText(e.reason))) e.preventDefault();
+  });
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -116,6 +130,7 @@ export class SessionPair {
     }
     if (!device?.lost || typeof device.lost.then !== 'function') return;
     this.lost = device.lost.then((info) => {
+      silenceLostDeviceRejections();
       this.lostReason = `the WebGPU device was lost (${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''})`;
       this.notes.push(this.lostReason);
       throw new WebGPUDeviceLostError(this.lostReason);
