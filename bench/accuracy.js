@@ -6,8 +6,11 @@
 // Prints, per config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched": some are
 // real but unlabelled distant plates, see ../shared/data/README.md), exact reading of the matched legible plates.
 // Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable: each
-// folder of models is measured with every config, side by side; default: the package's models/).
-import { spawnSync } from 'node:child_process';
+// folder of models is measured with every config, side by side; default: the package's models/);
+// --browser: also the same frames through the browser's engine (the benchmark page, dist-bench/, built by
+// `npm run bench` or here when missing; Debian's Chromium, WASM), with the canvas resampler (the default) and with
+// the engine's JS letterbox (`nativeResize: false`), side by side with the CLI.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +31,7 @@ for (let i = 0; i < args.length; i++) {
 if (!configs.length) configs.push('{}', '{"mode":"fast"}');
 if (!modelDirs.length) modelDirs.push('');
 const runs = modelDirs.flatMap((models) => configs.map((config) => ({ models, config })));
+const browser = args.includes('--browser');
 
 const readJsonl = (p) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const frameTime = (f) => Number((/_t_(\d+)/.exec(f) || [0, 0])[1]);
@@ -47,16 +51,71 @@ const iou = (a, b) => {
   return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 };
 
-for (const { models, config } of runs) {
-  const files = frames.map((f) => join(data, f.file));
-  const t0 = Date.now();
+const files = frames.map((f) => join(data, f.file));
+function cliRun(models, config) {
   const modelArgs = models ? ['--models', models] : [];
   const r = spawnSync(process.execPath, [join(root, 'bin/alpr.js'), 'read', ...modelArgs, '--config', config, ...files], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
-  const seconds = (Date.now() - t0) / 1000;
-  const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** The same frames through the browser's worker (the benchmark page), once per resampler. */
+async function browserRuns() {
+  const { chromium } = await import('@playwright/test');
+  if (!existsSync(join(root, 'dist-bench', 'index.html'))) {
+    const b = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'bench/vite.bench.config.ts'], { cwd: root, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`building dist-bench failed:\n${b.stdout}\n${b.stderr}`);
+  }
+  const port = Number(process.env.ACCURACY_PORT || 4391);
+  const server = spawn(process.execPath, ['scripts/serve.js'], {
+    cwd: root,
+    env: { ...process.env, DIST_DIR: 'dist-bench', PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  const out = [];
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
+      } catch {
+        /* not yet */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const images = files.map((f) => ({ name: f.split('/').pop(), bytes: [...readFileSync(f)] }));
+    const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+    for (const nativeResize of [true, false]) {
+      const b = await chromium.launch({ executablePath: exe, args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'] });
+      try {
+        const page = await b.newPage();
+        await page.goto(`http://127.0.0.1:${port}/index.html`);
+        await page.waitForSelector('body[data-ready="1"]');
+        await page.evaluate((o) => globalThis.alprBench.init(o), { preferWebGPU: false, nativeResize });
+        for (const config of configs) {
+          const t0 = Date.now();
+          const lines = await page.evaluate(([ims, c]) => globalThis.alprBench.readAll(ims, c), [images, JSON.parse(config)]);
+          out.push({ label: `browser (${nativeResize ? 'canvas resampler' : 'JS letterbox'}), `, config, lines, seconds: (Date.now() - t0) / 1000 });
+        }
+      } finally {
+        await b.close();
+      }
+    }
+  } finally {
+    server.kill();
+  }
+  return out;
+}
+
+const results = [];
+for (const { models, config } of runs) {
+  const t0 = Date.now();
+  results.push({ label: models ? `models ${models}, ` : '', config, lines: cliRun(models, config), seconds: (Date.now() - t0) / 1000 });
+}
+if (browser) results.push(...(await browserRuns()));
+
+for (const { label, config, lines, seconds } of results) {
   let labelled = 0;
   let found = 0;
   let unmatched = 0;
@@ -95,7 +154,7 @@ for (const { models, config } of runs) {
     });
     unmatched += res.length - used.size;
   });
-  console.log(`${models ? `models ${models}, ` : ""}config ${config}: ${frames.length} held-out frames, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
+  console.log(`${label}config ${config}: ${frames.length} held-out frames, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
   console.log(`  plate recall@0.5 ${(found / labelled).toFixed(3)} (${found}/${labelled})`);
   console.log(`  results matching no labelled plate: ${(unmatched / frames.length).toFixed(2)} per image (${unmatched})`);
   console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);

@@ -23,6 +23,16 @@ const bench = {
     if (!r.ok) throw new Error(r.error.message);
     return { readMs: performance.now() - t0, resultMs: performance.now(), timings: r.timings };
   },
+  /** One read per image; the API responses (or error bodies), for `npm run accuracy -- --browser`. */
+  async readAll(images: { name: string; bytes: number[] | Uint8Array }[], config: Record<string, unknown>) {
+    if (!api) throw new Error('init first');
+    const out: unknown[] = [];
+    for (const im of images) {
+      const r = await api.read(new Blob([new Uint8Array(im.bytes)], { type: 'image/jpeg' }), im.name, { config });
+      out.push(r.ok ? r.response : { error: r.error });
+    }
+    return out;
+  },
   /** Reads each image `iterations` times (after one warm-up read each); returns per-read timings. */
   async run(images: { name: string; bytes: number[] | Uint8Array }[], config: Record<string, unknown>, iterations: number) {
     if (!api) throw new Error('init first');

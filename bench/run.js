@@ -13,7 +13,7 @@
 //   WASM-only build) and one with WebGPU (the JSEP build); and each model.
 //
 // Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build,
-//   --only browser,node,cold,bytes (sections), --configs wasm1,wasm2,webgpu (browser configs), --sizes 1280x720,...,
+//   --only browser,node,cold,bytes (sections), --configs wasm1,wasm2,wasm2canvas,webgpu (browser configs), --sizes 1280x720,...,
 //   --port N (first of 3 ports; default 4391, or env BENCH_PORT).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -147,10 +147,13 @@ async function browserRuns(chromium, port, images) {
   const configs = [
     { key: 'wasm1', name: 'browser wasm 1 thread', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 1 } },
     { key: 'wasm2', name: 'browser wasm 2 threads', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2 } },
+    // The lever "native resampling" (not kept: less accurate, `npm run accuracy -- --browser`): the detector's input
+    // resampled by the browser's canvas instead of the engine's JS letterbox.
+    { key: 'wasm2canvas', name: 'browser wasm 2 threads, canvas resize', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2, nativeResize: true } },
     { key: 'webgpu', name: 'browser webgpu (software)', args: [...BROWSER_ARGS, '--enable-unsafe-webgpu'], init: { preferWebGPU: true } },
   ];
   const results = [];
-  const chosen = browserConfigs ? configs.filter((c) => browserConfigs.includes(c.key)) : quick ? configs.slice(1) : configs;
+  const chosen = browserConfigs ? configs.filter((c) => browserConfigs.includes(c.key)) : quick ? configs.filter((c) => c.key === 'wasm2' || c.key === 'webgpu') : configs;
   for (const cfg of chosen) {
     const browser = await chromium.launch({ executablePath: chromiumPath, args: cfg.args });
     try {

@@ -195,3 +195,30 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
     });
   }
 });
+
+describe('letterbox with a native resampler (RgbaImage.resized)', () => {
+  it('takes the detector input from resized(), RGB rows, zero padding, same geometry', () => {
+    const img: RgbaImage = { width: 100, height: 50, data: new Uint8Array(100 * 50 * 4) };
+    const asked: [number, number][] = [];
+    img.resized = (w, h) => {
+      asked.push([w, h]);
+      const px = new Uint8ClampedArray(w * h * 4);
+      for (let i = 0; i < w * h; i++) px.set([i % 251, 7, 200, 255], i * 4);
+      return px;
+    };
+    const lb = letterbox(img, 40, 32);
+    expect(asked).toEqual([[40, 20]]);
+    expect([lb.width, lb.height, lb.innerWidth, lb.innerHeight]).toEqual([64, 32, 40, 20]);
+    expect([...lb.data.subarray(0, 6)]).toEqual([0, 7, 200, 1, 7, 200]);
+    const row1 = 64 * 3;
+    expect([...lb.data.subarray(row1, row1 + 3)]).toEqual([40, 7, 200]);
+    // right of the picture and below it: zeros
+    expect(lb.data.subarray(40 * 3, 64 * 3).every((v) => v === 0)).toBe(true);
+    expect(lb.data.subarray(20 * row1).every((v) => v === 0)).toBe(true);
+  });
+
+  it('refuses a resampler that returns the wrong number of pixels', () => {
+    const img: RgbaImage = { width: 10, height: 10, data: new Uint8Array(400), resized: () => new Uint8Array(4) };
+    expect(() => letterbox(img, 8, 8)).toThrow(/wrong pixel count/);
+  });
+});

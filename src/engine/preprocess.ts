@@ -10,6 +10,11 @@ export interface RgbaImage {
   width: number;
   height: number;
   data: Uint8Array | Uint8ClampedArray;
+  /**
+   * Optional: the same picture resampled to `width`×`height` RGBA by a native resampler (the browser's canvas,
+   * attached by src/worker/decode.ts). letterbox() then uses it instead of resampling in JS (docs/engine.md, Speed).
+   */
+  resized?: (width: number, height: number) => Uint8Array | Uint8ClampedArray;
 }
 
 export interface Letterboxed {
@@ -163,6 +168,19 @@ export function resizeRgbaToRgb(
   }
 }
 
+/** Copies `w`×`h` RGBA into RGB rows of `outStride` bytes (alpha dropped). */
+function rgbaToRgbRows(rgba: Uint8Array | Uint8ClampedArray, w: number, h: number, out: Uint8Array, outStride: number): void {
+  for (let y = 0; y < h; y++) {
+    let p = y * w * 4;
+    let q = y * outStride;
+    for (let x = 0; x < w; x++, p += 4) {
+      out[q++] = rgba[p];
+      out[q++] = rgba[p + 1];
+      out[q++] = rgba[p + 2];
+    }
+  }
+}
+
 /**
  * The detector's input: the photo scaled (aspect kept) so its long side is `size`, padded with zeros right and
  * bottom to multiples of `multiple`.
@@ -175,7 +193,13 @@ export function letterbox(img: RgbaImage, size: number, multiple: number): Lette
   const width = Math.ceil(innerWidth / multiple) * multiple;
   const height = Math.ceil(innerHeight / multiple) * multiple;
   const data = new Uint8Array(width * height * 3);
-  resizeRgbaToRgb(img, innerWidth, innerHeight, data, width * 3);
+  if (img.resized) {
+    const rgba = img.resized(innerWidth, innerHeight);
+    if (rgba.length !== innerWidth * innerHeight * 4) throw new RangeError('resized: wrong pixel count');
+    rgbaToRgbRows(rgba, innerWidth, innerHeight, data, width * 3);
+  } else {
+    resizeRgbaToRgb(img, innerWidth, innerHeight, data, width * 3);
+  }
   return {
     data,
     width,

@@ -25,6 +25,11 @@ export interface WorkerInitOptions {
   preferWebGPU?: boolean;
   /** WASM threads (capped by what the page can use); default min(4, cores) when cross-origin isolated, else 1. */
   threads?: number;
+  /**
+   * true: the detector's input resampled by the browser's canvas instead of the engine's JS letterbox (default
+   * false: faster by a few ms, less accurate; see src/worker/decode.ts).
+   */
+  nativeResize?: boolean;
 }
 
 export type WorkerReadResult =

@@ -10,6 +10,7 @@ import { holdForLife } from './lifeline';
 
 let engine: PlateEngine | null = null;
 let threads = 1;
+let nativeResize = false;
 
 /** models/ next to the app: the worker is src/worker/worker.ts in dev and assets/worker-*.js in a build. */
 function defaultModelsBase(): string {
@@ -63,6 +64,7 @@ const api: WorkerApi = {
   async init(opts: WorkerInitOptions, onProgress?: (p: LoadProgress) => void): Promise<BackendInfo> {
     const available = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
     threads = opts.threads ? Math.max(1, Math.min(available, Math.floor(opts.threads))) : available;
+    nativeResize = opts.nativeResize === true;
     const t0 = performance.now();
     // The models download while ORT's script loads.
     let tModels = 0;
@@ -108,7 +110,7 @@ const api: WorkerApi = {
     const t0 = performance.now();
     let image;
     try {
-      image = await decodeBlob(file, filename);
+      image = await decodeBlob(file, filename, { nativeResize });
     } catch (e) {
       const message = e instanceof DecodeError ? e.message : `${filename}: the image cannot be decoded (${String(e)})`;
       return { ok: false, error: { code: e instanceof DecodeError ? e.code : 400, message, filename } };
