@@ -68,3 +68,29 @@ test('removing an image while it is read drops it; the queue goes on', async ({ 
   await expect(page.getByTestId('results-table')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('a 12000×6750 photo (91 MP) is read downscaled: the plates of its original, boxes in its own pixels', async ({ page }) => {
+  const sharp = (await import('sharp')).default;
+  const name = 'two_cars_1280x720.jpg';
+  const small = fixtureFile(name);
+  const big = await sharp(small.buffer).resize(12000, 6750, { kernel: 'cubic' }).jpeg({ quality: 90 }).toBuffer();
+  const problems = await openApp(page);
+  await chooseFiles(page, [small, { name: 'huge_12000x6750.jpg', mimeType: 'image/jpeg', buffer: big }]);
+  await waitSettled(page, 2);
+  await expect(card(page, 'huge_12000x6750.jpg')).toHaveAttribute('data-status', 'done');
+  const a = await rawJson(page, name);
+  const b = await rawJson(page, 'huge_12000x6750.jpg');
+  expectApiResponse(b, 'huge_12000x6750.jpg');
+  expect(a.results.length).toBeGreaterThan(0);
+  expect(b.results.map((r: { plate: string }) => r.plate).sort()).toEqual(a.results.map((r: { plate: string }) => r.plate).sort());
+  const f = 12000 / 1280;
+  for (const r of b.results) {
+    const o = a.results.find((x: { plate: string }) => x.plate === r.plate);
+    for (const k of ['xmin', 'ymin', 'xmax', 'ymax']) {
+      expect(Math.abs(r.box[k] - o.box[k] * f)).toBeLessThan(0.04 * (o.box.xmax - o.box.xmin) * f + 2 * f);
+    }
+    expect(r.box.xmax).toBeLessThanOrEqual(12000);
+    expect(r.box.ymax).toBeLessThanOrEqual(6750);
+  }
+  expect(problems).toEqual([]);
+});

@@ -1,7 +1,7 @@
 // File bytes -> RGBA pixels with sharp, EXIF orientation applied (the browser's createImageBitmap does the same
 // with imageOrientation: 'from-image').
 import sharp from 'sharp';
-import type { RgbaImage } from '../engine';
+import { workingSize, type RgbaImage } from '../engine';
 
 export class FileError extends Error {
   constructor(
@@ -14,11 +14,12 @@ export class FileError extends Error {
 }
 
 /**
- * The largest image read, in pixels (width × height, as the file declares it): 100 megapixels, 400 MB of RGBA.
- * Larger ones (or a small file declaring a huge size, a "decompression bomb") are refused with code 413 before
- * any pixel is decoded. docs/robustness.md.
+ * The largest image read, in pixels (width × height, as the file declares it): 200 megapixels. Larger ones (or a
+ * small file declaring a huge size, a "decompression bomb") are refused with code 413 before any pixel is decoded.
+ * Photos over 16 MP (WORK_PIXELS) are decoded downscaled to it (sharp shrinks JPEGs while decoding) and their
+ * boxes mapped back to the photo's coordinates. docs/robustness.md.
  */
-export const MAX_PIXELS = 100_000_000;
+export const MAX_PIXELS = 200_000_000;
 
 /** The largest file read (bytes): 8-bit RGB within MAX_PIXELS is 300 MB even uncompressed. */
 export const MAX_FILE_BYTES = 512 * 2 ** 20;
@@ -46,16 +47,21 @@ export async function decodeImage(bytes: Uint8Array, filename: string): Promise<
   const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
   const h = meta?.pageHeight ?? meta?.height;
   if (meta?.width && h && meta.width * h > MAX_PIXELS) throw tooLarge(filename, meta.width, h);
+  // The photo as displayed (EXIF orientations 5-8 swap width and height) and the size it is decoded at.
+  const swap = (meta?.orientation ?? 1) >= 5;
+  const shown = meta?.width && h ? (swap ? { width: h, height: meta.width } : { width: meta.width, height: h }) : null;
+  const work = shown ? workingSize(shown.width, shown.height) : null;
+  const downscale = !!(shown && work && (work.width !== shown.width || work.height !== shown.height));
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS })
-      .rotate()
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS }).rotate();
+    if (downscale) pipeline = pipeline.resize({ width: work!.width, height: work!.height, fit: 'fill' });
+    const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 4 || info.width < 1 || info.height < 1) {
       throw new Error(`unexpected decoded layout (${info.width}×${info.height}×${info.channels})`);
     }
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const image: RgbaImage = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    if (downscale) image.source = shown!;
+    return image;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     if (/exceeds pixel limit/i.test(why)) {

@@ -257,8 +257,7 @@ async function buildCorpus(): Promise<Case[]> {
     name: 'huge_12000x9000.png',
     kind: 'extreme sizes',
     bytes: new Uint8Array(await solid(12000, 9000).png({ compressionLevel: 1 }).toBuffer()),
-    expect: 'error',
-    code: 413,
+    expect: 'read',
   });
   return cases;
 }
@@ -371,10 +370,12 @@ describe.skipIf(!haveModels)('robustness: any file, any batch', () => {
     expect(byName.get('photo_heic_named.jpg')?.error?.message).toMatch(/HEIC\/HEIF/);
     expect(byName.get('bitmap.bmp')?.error?.message).toBe('bitmap.bmp: BMP (not supported: convert to PNG or JPEG)');
     expect(byName.get('doc.pdf')?.error?.message).toBe('doc.pdf: PDF (a document, not an image)');
-    expect(byName.get('huge_12000x9000.png')?.error).toEqual({
-      code: 413,
-      message: 'huge_12000x9000.png: the image is too large (12000×9000, 108.0 megapixels; the limit is 100)',
-    });
+    // 108 MP: read (decoded downscaled to 16 MP); a header declaring 60000×60000 (3,600 MP): 413 before decoding.
+    expect(byName.get('huge_12000x9000.png')?.error).toBeUndefined();
+    expect((byName.get('huge_12000x9000.png') as { results?: unknown[] } | undefined)?.results).toEqual([]);
+    const bomb = [...byName.values()].find((l) => l.filename?.startsWith('png_bomb_'));
+    expect(bomb?.error?.code).toBe(413);
+    expect(bomb?.error?.message).toMatch(/the image is too large \(60000×60000, 3600\.0 megapixels; the limit is 200\)/);
     expect(lines).toHaveLength(cases.length);
     expect(total.crashed).toBe(0);
     expect(total.lost).toBe(0);
@@ -490,4 +491,35 @@ describe.skipIf(!haveModels)('robustness: odd files on disk', () => {
     expect(out).toEqual([]);
     expect(stderr).toMatch(/no images to read/);
   }, 60_000);
+});
+
+describe('huge photos are read downscaled, boxes in the photo\'s own pixels', () => {
+  it.skipIf(!haveModels)('a 12000×6750 photo (91 MP) gives the plates of its 1280×720 original, boxes ×9.375', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-huge-'));
+    try {
+      const name = 'two_cars_1280x720.jpg';
+      const small = join(fixtures, name);
+      const big = join(dir, 'huge_12000x6750.jpg');
+      writeFileSync(big, await sharp(small).resize(12000, 6750, { kernel: 'cubic' }).jpeg({ quality: 90 }).toBuffer());
+      const out: string[] = [];
+      const code = await main(['read', small, big, ...FAST], { root, stdout: (s) => out.push(...s.split('\n').filter(Boolean)), stderr: () => {} });
+      expect(code).toBe(0);
+      type R = { results: { plate: string; box: { xmin: number; ymin: number; xmax: number; ymax: number } }[] };
+      const [a, b] = out.map((l) => JSON.parse(l) as R);
+      expect(a.results.length).toBeGreaterThan(0);
+      expect(b.results.map((r) => r.plate).sort()).toEqual(a.results.map((r) => r.plate).sort());
+      const f = 12000 / 1280;
+      for (const r of b.results) {
+        const o = a.results.find((x) => x.plate === r.plate)!;
+        for (const k of ['xmin', 'ymin', 'xmax', 'ymax'] as const) {
+          expect(Number.isInteger(r.box[k])).toBe(true);
+          expect(Math.abs(r.box[k] - o.box[k] * f)).toBeLessThan(0.04 * (o.box.xmax - o.box.xmin) * f + 2 * f);
+        }
+        expect(r.box.xmax).toBeLessThanOrEqual(12000);
+        expect(r.box.ymax).toBeLessThanOrEqual(6750);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

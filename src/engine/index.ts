@@ -2,6 +2,7 @@
 export { PlateEngine, ImageError, detectionSizes } from './pipeline';
 export type { EngineOptions, EngineTimings, RecognizeOptions, RecognizeResult } from './pipeline';
 export type { RgbaImage } from './preprocess';
+export { WORK_PIXELS, workingSize } from './preprocess';
 export type { OrtModule, Backend } from './session';
 export {
   parseManifest,

@@ -156,7 +156,7 @@ export class PlateEngine {
       const resolved = resolvePlate(r.candidates, r.lookProbs, req);
       if (!resolved.keep || resolved.score < req.config.threshold_o) return;
       findings.push({
-        box: dets[i].box,
+        box: toSource(dets[i].box, image),
         dscore: dets[i].score,
         plate: resolved.plate,
         score: resolved.score,
@@ -192,6 +192,21 @@ export class PlateEngine {
   async dispose(): Promise<void> {
     await this.sessions.release();
   }
+}
+
+/** A box in the decoded pixels -> the photo's own coordinates (the same box unless the decode was downscaled). */
+function toSource<B extends { xmin: number; ymin: number; xmax: number; ymax: number }>(box: B, image: RgbaImage): B {
+  const src = image.source;
+  if (!src || (src.width === image.width && src.height === image.height)) return box;
+  const fx = src.width / image.width;
+  const fy = src.height / image.height;
+  return {
+    ...box,
+    xmin: Math.min(src.width, box.xmin * fx),
+    ymin: Math.min(src.height, box.ymin * fy),
+    xmax: Math.min(src.width, box.xmax * fx),
+    ymax: Math.min(src.height, box.ymax * fy),
+  };
 }
 
 function checkImage(image: RgbaImage, filename: string): void {

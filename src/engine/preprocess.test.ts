@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropStretch, cropWindow, letterbox, resizeRgbaToRgb, type RgbaImage } from './preprocess';
+import { cropStretch, cropWindow, letterbox, resizeRgbaToRgb, workingSize, WORK_PIXELS, type RgbaImage } from './preprocess';
 
 /** An image whose pixel (x, y) is (R, G, B, A) = f(x, y). */
 function image(width: number, height: number, f: (x: number, y: number) => [number, number, number]): RgbaImage {
@@ -220,5 +220,16 @@ describe('letterbox with a native resampler (RgbaImage.resized)', () => {
   it('refuses a resampler that returns the wrong number of pixels', () => {
     const img: RgbaImage = { width: 10, height: 10, data: new Uint8Array(400), resized: () => new Uint8Array(4) };
     expect(() => letterbox(img, 8, 8)).toThrow(/wrong pixel count/);
+  });
+});
+
+describe('workingSize', () => {
+  it('keeps photos up to the cap and scales larger ones to fit it, aspect kept', () => {
+    expect(workingSize(4000, 4000)).toEqual({ width: 4000, height: 4000 });
+    const w = workingSize(12000, 9000);
+    expect(w.width * w.height).toBeLessThanOrEqual(WORK_PIXELS);
+    expect(w.width * w.height).toBeGreaterThan(WORK_PIXELS * 0.999);
+    expect(Math.abs(w.width / w.height - 12000 / 9000)).toBeLessThan(0.001);
+    expect(workingSize(100000, 1, 1000)).toEqual({ width: 1000, height: 1 });
   });
 });

@@ -15,6 +15,31 @@ export interface RgbaImage {
    * attached by src/worker/decode.ts). letterbox() then uses it instead of resampling in JS (docs/engine.md, Speed).
    */
   resized?: (width: number, height: number) => Uint8Array | Uint8ClampedArray;
+  /**
+   * Optional: the photo's size as displayed, when these pixels are a downscaled decode of a larger photo (decoders
+   * cap the pixels they hold: src/worker/decode.ts, src/cli/decode.ts). Boxes are answered in its coordinates.
+   */
+  source?: { width: number; height: number };
+}
+
+/**
+ * Maximum pixels a decoder holds for one photo: 16 MP (64 MB of RGBA; under Safari's 16.7 MP canvas limit).
+ * Larger photos are decoded downscaled to it and boxes mapped back to the photo's own coordinates
+ * (RgbaImage.source). Detection runs at ≤ 1440 px anyway, and a plate in a 4900×3265 decode still has more pixels
+ * than the reader's 160×64 input.
+ */
+export const WORK_PIXELS = 16_000_000;
+
+/** The size a photo of `width`×`height` is decoded at: itself, or scaled (aspect kept) to fit WORK_PIXELS. */
+export function workingSize(width: number, height: number, cap = WORK_PIXELS): { width: number; height: number } {
+  if (width * height <= cap) return { width, height };
+  const f = Math.sqrt(cap / (width * height));
+  let w = Math.floor(width * f);
+  let h = Math.floor(height * f);
+  // A very thin photo: one side would round to 0; keep 1 pixel and fit the other side to the cap alone.
+  if (h < 1) [w, h] = [Math.min(width, Math.floor(cap)), 1];
+  if (w < 1) [w, h] = [1, Math.min(height, Math.floor(cap))];
+  return { width: w, height: h };
 }
 
 export interface Letterboxed {

@@ -1,7 +1,7 @@
 // Blob -> RGBA pixels in a worker: createImageBitmap honours EXIF orientation ('from-image'), an
 // OffscreenCanvas gives the pixels. Browsers decode a truncated JPEG or PNG without complaint (grey rows at
 // the bottom), so the container's end marker is checked first to give a clear error instead.
-import type { RgbaImage } from '../engine/preprocess';
+import { workingSize, type RgbaImage } from '../engine/preprocess';
 
 export class DecodeError extends Error {
   constructor(
@@ -15,11 +15,12 @@ export class DecodeError extends Error {
 }
 
 /**
- * The largest image read, width × height as the file declares it: 100 megapixels (400 MB of RGBA), the CLI's
- * limit too (src/cli/decode.ts). Checked from the header before decoding, so that a small file declaring a huge
- * size cannot take the tab's memory. docs/robustness.md.
+ * The largest photo read, width × height as the file declares it: 200 megapixels (a 200 MP phone sensor's full
+ * resolution), the CLI's limit too (src/cli/decode.ts). Checked from the header before decoding, so that a small
+ * file declaring a huge size cannot take the tab's memory; photos over WORK_PIXELS (16 MP) are read downscaled to
+ * it, boxes mapped back. docs/robustness.md.
  */
-export const MAX_PIXELS = 100_000_000;
+export const MAX_PIXELS = 200_000_000;
 /** How much of the file's start is read to find its size (a JPEG's EXIF block can be up to 64 KB). */
 const HEAD_BYTES = 256 * 1024;
 
@@ -161,13 +162,21 @@ export async function decodeBlob(
     if (width < 1 || height < 1) throw new DecodeError(`${filename}: the image has no pixels`);
     // formats whose header is not checked above (AVIF, SVG, TIFF...)
     if (width * height > MAX_PIXELS) throw tooLarge(filename, width, height);
-    const canvas = new OffscreenCanvas(width, height);
+    // Over WORK_PIXELS: drawn downscaled (the page holds at most 16 MP of pixels per photo); boxes map back.
+    const work = workingSize(width, height);
+    const canvas = new OffscreenCanvas(work.width, work.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('no 2D context');
-    ctx.drawImage(bitmap, 0, 0);
-    const pixels = ctx.getImageData(0, 0, width, height);
-    const image: RgbaImage = { width, height, data: pixels.data };
-    if (opts.nativeResize === true && width * height <= NATIVE_RESIZE_MAX_PIXELS) {
+    if (work.width === width && work.height === height) ctx.drawImage(bitmap, 0, 0);
+    else {
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(bitmap, 0, 0, work.width, work.height);
+    }
+    const pixels = ctx.getImageData(0, 0, work.width, work.height);
+    const image: RgbaImage = { width: work.width, height: work.height, data: pixels.data };
+    if (work.width !== width || work.height !== height) image.source = { width, height };
+    if (opts.nativeResize === true && work.width * work.height <= NATIVE_RESIZE_MAX_PIXELS) {
       image.resized = (w, h) => {
         const small = new OffscreenCanvas(w, h);
         const sctx = small.getContext('2d', { willReadFrequently: true });

@@ -75,13 +75,17 @@ describe('declaredSize: the size from the header, nothing decoded', () => {
 
 describe('checkContainer on the fuzz kinds', () => {
   it('refuses a huge declared size with 413 before decoding, and a zero size with 400', async () => {
-    // (the CLI's corpus encodes a real 12000×9000 PNG; here the header alone matters, so the fixture's is patched)
+    // (here the header alone matters, so the fixture's is patched; 12000×9000 = 108 MP is read, downscaled)
+    const big = Uint8Array.from(tinyPng);
+    new DataView(big.buffer).setUint32(16, 12000);
+    new DataView(big.buffer).setUint32(20, 9000);
+    await expect(checkContainer(new Blob([big]), 'big.png')).resolves.toBeUndefined();
     const huge = Uint8Array.from(tinyPng);
-    new DataView(huge.buffer).setUint32(16, 12000);
-    new DataView(huge.buffer).setUint32(20, 9000);
+    new DataView(huge.buffer).setUint32(16, 20000);
+    new DataView(huge.buffer).setUint32(20, 15000);
     await expect(checkContainer(new Blob([huge]), 'huge.png')).rejects.toMatchObject({
       code: 413,
-      message: expect.stringMatching(/^huge\.png: the image is too large \(12000×9000, 108\.0 megapixels; the limit is 100\)/),
+      message: expect.stringMatching(/^huge\.png: the image is too large \(20000×15000, 300\.0 megapixels; the limit is 200\)/),
     });
     const bomb = Uint8Array.from(tinyPng);
     new DataView(bomb.buffer).setUint32(16, 60000);
@@ -90,13 +94,13 @@ describe('checkContainer on the fuzz kinds', () => {
     const zero = Uint8Array.from(tinyPng);
     new DataView(zero.buffer).setUint32(16, 0);
     await expect(checkContainer(new Blob([zero]), 'zero.png')).rejects.toMatchObject({ code: 400, message: expect.stringMatching(/^zero\.png: /) });
-    const ok = Uint8Array.from(jpg800); // SOF patched to 10000×10000, exactly 100 MP: allowed
+    const ok = Uint8Array.from(jpg800); // SOF patched to 20000×10000 (height, width), exactly 200 MP: allowed
     const sof = ok.findIndex((b, i) => b === 0xff && (ok[i + 1] === 0xc0 || ok[i + 1] === 0xc2));
     new DataView(ok.buffer).setUint16(sof + 5, 10000);
-    new DataView(ok.buffer).setUint16(sof + 7, 10000);
-    expect(declaredSize(ok)).toEqual({ width: 10000, height: 10000 });
+    new DataView(ok.buffer).setUint16(sof + 7, 20000);
+    expect(declaredSize(ok)).toEqual({ width: 20000, height: 10000 });
     await expect(checkContainer(new Blob([ok]), 'ok.jpg')).resolves.toBeUndefined();
-    expect(10000 * 10000).toBe(MAX_PIXELS);
+    expect(20000 * 10000).toBe(MAX_PIXELS);
   }, 60_000);
 
   it('truncated JPEGs and PNGs are errors naming the file; anything else is a DecodeError or passes', async () => {
