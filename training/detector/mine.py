@@ -60,6 +60,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "runs", "detector", "mined.json"))
     ap.add_argument("--threshold", type=float, default=0.3)
     ap.add_argument("--sizes", type=int, nargs="+", default=[640, 960])
+    ap.add_argument("--append", action="store_true",
+                    help="keep what --out already holds (an earlier round's mining) and add this round's finds")
     args = ap.parse_args()
     torch.set_num_threads(1)
     runner, _ = load_runner(args.ckpt)
@@ -87,6 +89,9 @@ def main():
             print(f"{n}/{len(rows)} frames, {len(found)} unmatched detections, {time.time() - t0:.0f} s", flush=True)
     reads = read_crops(ocr, [OD.crop(img, b) for _, img, b, _ in found])
     out = {}
+    if args.append and os.path.exists(args.out):
+        with open(args.out) as fh:
+            out = json.load(fh)
     n_neg = n_ign = 0
     for (f, _, b, s), (text, pmin) in zip(found, reads):
         kind = classify(text, pmin)
