@@ -135,9 +135,6 @@ export async function checkContainer(blob: Blob, filename: string): Promise<void
   }
 }
 
-/** Up to this size the decoded canvas is kept for the native resampler (above it, one copy of the pixels is enough). */
-const NATIVE_RESIZE_MAX_PIXELS = 16_777_216;
-
 /**
  * Decodes a file to RGBA (EXIF orientation applied). With `nativeResize: true`, the image also carries
  * `resized(w, h)`: the browser's canvas resampler (`imageSmoothingQuality: 'high'`), which letterbox() then uses
@@ -176,7 +173,7 @@ export async function decodeBlob(
     const pixels = ctx.getImageData(0, 0, work.width, work.height);
     const image: RgbaImage = { width: work.width, height: work.height, data: pixels.data };
     if (work.width !== width || work.height !== height) image.source = { width, height };
-    if (opts.nativeResize === true && work.width * work.height <= NATIVE_RESIZE_MAX_PIXELS) {
+    if (opts.nativeResize === true) {
       image.resized = (w, h) => {
         const small = new OffscreenCanvas(w, h);
         const sctx = small.getContext('2d', { willReadFrequently: true });

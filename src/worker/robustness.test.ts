@@ -7,22 +7,12 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkContainer, declaredSize, decodeBlob, DecodeError, MAX_PIXELS } from './decode';
+import { prng } from '../test-utils/prng';
 
 const fixtures = fileURLToPath(new URL('../../tests/fixtures', import.meta.url));
 const tinyPng = new Uint8Array(readFileSync(join(fixtures, 'tiny_ro_360x240.png')));
 const jpg800 = new Uint8Array(readFileSync(join(fixtures, 'de_car_800x600.jpg')));
 const bytes = async (p: Promise<Buffer>) => new Uint8Array(await p);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bmp(width: number, height: number): Uint8Array {
   const b = new Uint8Array(54 + Math.ceil((width * 3) / 4) * 4 * height);
