@@ -173,7 +173,11 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
   const cases: [number, number, number, number][] = [
     [1280, 720, 960, 540], // default mode
     [1280, 720, 640, 360], // fast mode
-    [1920, 1080, 960, 540],
+    [1920, 1080, 960, 540], // exact 2×: the integer path
+    [642, 362, 321, 181], // exact 2×, odd output
+    [1920, 1080, 640, 360], // 3 taps per pixel
+    [4000, 3000, 960, 720], // up to 6 taps per pixel
+    [1280, 720, 1100, 619], // 2 taps, some with weight ~0
     [801, 599, 960, 718], // enlarging, odd sizes
     [333, 77, 100, 41], // uneven shrink
     [1, 5, 3, 2],

@@ -113,14 +113,43 @@ function linearTaps(srcLen: number, dstLen: number): Taps {
   return { offset, index, weights };
 }
 
+/**
+ * The horizontal taps laid out for the row pass: every output pixel gets the same number of taps (`n`, the most any
+ * has; the extra ones weigh 0 and point at the last tap, which adds exactly 0), as source byte offsets (×4, RGBA).
+ * A fixed count lets the row pass run a loop of known length (unrolled for 2 and 3), which is what made it fast:
+ * the variable-length inner loop was half of a 1280×720 letterbox.
+ */
+interface RowTaps {
+  n: number;
+  byte: Int32Array;
+  weights: Float32Array;
+}
+
+function rowTaps(t: Taps, dstLen: number): RowTaps {
+  let n = 1;
+  for (let i = 0; i < dstLen; i++) n = Math.max(n, t.offset[i + 1] - t.offset[i]);
+  const byte = new Int32Array(dstLen * n);
+  const weights = new Float32Array(dstLen * n);
+  for (let i = 0; i < dstLen; i++) {
+    const a = t.offset[i];
+    const m = t.offset[i + 1] - a;
+    for (let k = 0; k < n; k++) {
+      byte[i * n + k] = t.index[a + Math.min(k, m - 1)] * 4;
+      weights[i * n + k] = k < m ? t.weights[a + k] : 0;
+    }
+  }
+  return { n, byte, weights };
+}
+
 // A reader sees the same few sizes again and again: taps and scratch buffers are kept between calls.
-const tapsCache = new Map<string, Taps>();
-function tapsFor(srcLen: number, dstLen: number): Taps {
+const tapsCache = new Map<string, { taps: Taps; row: RowTaps }>();
+function tapsFor(srcLen: number, dstLen: number): { taps: Taps; row: RowTaps } {
   const key = `${srcLen}>${dstLen}`;
   let t = tapsCache.get(key);
   if (!t) {
     if (tapsCache.size >= 16) tapsCache.clear();
-    t = dstLen < srcLen ? areaTaps(srcLen, dstLen) : linearTaps(srcLen, dstLen);
+    const taps = dstLen < srcLen ? areaTaps(srcLen, dstLen) : linearTaps(srcLen, dstLen);
+    t = { taps, row: rowTaps(taps, dstLen) };
     tapsCache.set(key, t);
   }
   return t;
@@ -130,6 +159,70 @@ let scratch = new Float32Array(0);
 function scratchOf(length: number): Float32Array {
   if (scratch.length < length) scratch = new Float32Array(length);
   return scratch;
+}
+
+/** One source row (RGBA from byte `srow`) through the horizontal taps into `tmp` at `q` (RGB floats). */
+function resizeRow(data: Uint8Array | Uint8ClampedArray, srow: number, tx: RowTaps, dstW: number, tmp: Float32Array, q: number): void {
+  const { n, byte: xb, weights: xw } = tx;
+  // The sums in the same order as a plain loop over the taps starting from 0, so the bytes match the reference.
+  if (n === 2) {
+    for (let i = 0, k = 0; i < dstW; i++, k += 2, q += 3) {
+      const p0 = srow + xb[k];
+      const p1 = srow + xb[k + 1];
+      const w0 = xw[k];
+      const w1 = xw[k + 1];
+      tmp[q] = data[p0] * w0 + data[p1] * w1;
+      tmp[q + 1] = data[p0 + 1] * w0 + data[p1 + 1] * w1;
+      tmp[q + 2] = data[p0 + 2] * w0 + data[p1 + 2] * w1;
+    }
+  } else if (n === 3) {
+    for (let i = 0, k = 0; i < dstW; i++, k += 3, q += 3) {
+      const p0 = srow + xb[k];
+      const p1 = srow + xb[k + 1];
+      const p2 = srow + xb[k + 2];
+      const w0 = xw[k];
+      const w1 = xw[k + 1];
+      const w2 = xw[k + 2];
+      tmp[q] = data[p0] * w0 + data[p1] * w1 + data[p2] * w2;
+      tmp[q + 1] = data[p0 + 1] * w0 + data[p1 + 1] * w1 + data[p2 + 1] * w2;
+      tmp[q + 2] = data[p0 + 2] * w0 + data[p1 + 2] * w1 + data[p2 + 2] * w2;
+    }
+  } else {
+    for (let i = 0, k = 0; i < dstW; i++, k += n, q += 3) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let t = k; t < k + n; t++) {
+        const p = srow + xb[t];
+        const w = xw[t];
+        r += data[p] * w;
+        g += data[p + 1] * w;
+        b += data[p + 2] * w;
+      }
+      tmp[q] = r;
+      tmp[q + 1] = g;
+      tmp[q + 2] = b;
+    }
+  }
+}
+
+/**
+ * An exact 2× shrink (1280×720 -> 640×360 in fast mode, 1920×1080 -> 960×540): each output byte is the rounded
+ * mean of a 2×2 block, in integers. The float path gives the very same bytes (its weights are all 0.5, exact in
+ * float32), so this is only faster.
+ */
+function halve(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outStride: number): void {
+  const { width: sw, data } = img;
+  for (let j = 0; j < dstH; j++) {
+    let p = 2 * j * sw * 4;
+    let p2 = p + sw * 4;
+    let o = j * outStride;
+    for (let i = 0; i < dstW; i++, p += 8, p2 += 8, o += 3) {
+      out[o] = (data[p] + data[p + 4] + data[p2] + data[p2 + 4] + 2) >> 2;
+      out[o + 1] = (data[p + 1] + data[p + 5] + data[p2 + 1] + data[p2 + 5] + 2) >> 2;
+      out[o + 2] = (data[p + 2] + data[p + 6] + data[p2 + 2] + data[p2 + 6] + 2) >> 2;
+    }
+  }
 }
 
 /**
@@ -144,51 +237,45 @@ export function resizeRgbaToRgb(
   outStride = dstW * 3,
 ): void {
   const { width: sw, height: sh, data } = img;
-  const tx = tapsFor(sw, dstW);
-  const ty = tapsFor(sh, dstH);
+  if (sw === 2 * dstW && sh === 2 * dstH) return halve(img, dstW, dstH, out, outStride);
+  const tx = tapsFor(sw, dstW).row;
+  const ty = tapsFor(sh, dstH).taps;
   const rowLen = dstW * 3;
-  // Source pixel offsets of the horizontal taps (×4 for RGBA), once per call rather than per row.
-  const xIndex = tx.index;
-  const xOff = tx.offset;
-  const xW = tx.weights;
-  const tmp = scratchOf(sh * rowLen + rowLen);
-  const acc = tmp.subarray(sh * rowLen, sh * rowLen + rowLen);
+  const tmp = scratchOf(sh * rowLen);
   // Rows first, each source row at most once, in the order output rows read them.
   let lastRow = -1;
   for (let t = 0; t < ty.index.length; t++) {
     const y = ty.index[t];
     if (y <= lastRow) continue;
     lastRow = y;
-    const srow = y * sw * 4;
-    let q = y * rowLen;
-    for (let i = 0; i < dstW; i++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let k = xOff[i], end = xOff[i + 1]; k < end; k++) {
-        const wgt = xW[k];
-        const p = srow + xIndex[k] * 4;
-        r += data[p] * wgt;
-        g += data[p + 1] * wgt;
-        b += data[p + 2] * wgt;
-      }
-      tmp[q++] = r;
-      tmp[q++] = g;
-      tmp[q++] = b;
-    }
+    resizeRow(data, y * sw * 4, tx, dstW, tmp, y * rowLen);
   }
+  // Then columns, each output row in one pass. The float32 rounding of each partial sum (Math.fround) is the
+  // reference's float32 accumulator: same bytes.
+  const fr = Math.fround;
   for (let j = 0; j < dstH; j++) {
-    acc.fill(0);
-    for (let t = ty.offset[j], end = ty.offset[j + 1]; t < end; t++) {
-      const wgt = ty.weights[t];
-      if (wgt === 0) continue;
-      const trow = ty.index[t] * rowLen;
-      for (let q = 0; q < rowLen; q++) acc[q] += tmp[trow + q] * wgt;
-    }
     const orow = j * outStride;
-    for (let q = 0; q < rowLen; q++) {
-      const v = acc[q] + 0.5;
-      out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+    const t0 = ty.offset[j];
+    const t1 = ty.offset[j + 1];
+    if (t1 - t0 === 2 && ty.weights[t0] !== 0 && ty.weights[t0 + 1] !== 0) {
+      const w0 = ty.weights[t0];
+      const w1 = ty.weights[t0 + 1];
+      const a = ty.index[t0] * rowLen;
+      const b = ty.index[t0 + 1] * rowLen;
+      for (let q = 0; q < rowLen; q++) {
+        const v = fr(fr(tmp[a + q] * w0) + tmp[b + q] * w1) + 0.5;
+        out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+      }
+    } else {
+      for (let q = 0; q < rowLen; q++) {
+        let acc = 0;
+        for (let t = t0; t < t1; t++) {
+          const wgt = ty.weights[t];
+          if (wgt !== 0) acc = fr(acc + tmp[ty.index[t] * rowLen + q] * wgt);
+        }
+        const v = acc + 0.5;
+        out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+      }
     }
   }
 }
