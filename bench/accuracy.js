@@ -8,8 +8,8 @@
 // Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable: each
 // folder of models is measured with every config, side by side; default: the package's models/);
 // --browser: also the same frames through the browser's engine (the benchmark page, dist-bench/, built by
-// `npm run bench` or here when missing; Debian's Chromium, WASM), with the canvas resampler (the default) and with
-// the engine's JS letterbox (`nativeResize: false`), side by side with the CLI.
+// `npm run bench` or here when missing; Debian's Chromium, WASM): the default path (VideoFrame readback, the
+// engine's JS letterbox), the canvas readback, and the canvas resampler, side by side with the CLI.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ function cliRun(models, config) {
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** The same frames through the browser's worker (the benchmark page), once per resampler. */
+/** The same frames through the browser's worker (the benchmark page), once per decoder / resampler. */
 async function browserRuns() {
   const { chromium } = await import('@playwright/test');
   if (!existsSync(join(root, 'dist-bench', 'index.html'))) {
@@ -86,17 +86,24 @@ async function browserRuns() {
     }
     const images = files.map((f) => ({ name: f.split('/').pop(), bytes: [...readFileSync(f)] }));
     const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-    for (const nativeResize of [true, false]) {
+    // The default (pixels read through a VideoFrame, the engine's JS letterbox), the canvas readback it replaced,
+    // and the canvas resampler (not kept).
+    const variants = [
+      { label: 'VideoFrame readback, JS letterbox', init: {} },
+      { label: 'canvas readback, JS letterbox', init: { decoder: 'canvas' } },
+      { label: 'canvas resampler', init: { nativeResize: true } },
+    ];
+    for (const { label, init } of variants) {
       const b = await chromium.launch({ executablePath: exe, args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'] });
       try {
         const page = await b.newPage();
         await page.goto(`http://127.0.0.1:${port}/index.html`);
         await page.waitForSelector('body[data-ready="1"]');
-        await page.evaluate((o) => globalThis.alprBench.init(o), { preferWebGPU: false, nativeResize });
+        await page.evaluate((o) => globalThis.alprBench.init(o), { preferWebGPU: false, ...init });
         for (const config of configs) {
           const t0 = Date.now();
           const lines = await page.evaluate(([ims, c]) => globalThis.alprBench.readAll(ims, c), [images, JSON.parse(config)]);
-          out.push({ label: `browser (${nativeResize ? 'canvas resampler' : 'JS letterbox'}), `, config, lines, seconds: (Date.now() - t0) / 1000 });
+          out.push({ label: `browser (${label}), `, config, lines, seconds: (Date.now() - t0) / 1000 });
         }
       } finally {
         await b.close();

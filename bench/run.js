@@ -83,7 +83,8 @@ function stats(rows) {
   const pick = (k) => rows.map((r) => r[k]).sort((a, b) => a - b);
   const q = (arr, p) => arr[Math.min(arr.length - 1, Math.floor(p * (arr.length - 1) + 0.5))];
   const o = { n: rows.length };
-  for (const k of ['total', 'decode', 'detect', 'read', 'shape']) {
+  for (const k of ['total', 'decode', 'detect', 'read', 'shape', 'messaging']) {
+    if (rows.some((r) => r[k] === undefined)) continue;
     const a = pick(k);
     // min too: on a shared machine it is the closest figure to an idle CPU.
     o[k] = { min: +a[0].toFixed(1), median: +q(a, 0.5).toFixed(1), p90: +q(a, 0.9).toFixed(1) };
@@ -147,6 +148,9 @@ async function browserRuns(chromium, port, images) {
   const configs = [
     { key: 'wasm1', name: 'browser wasm 1 thread', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 1 } },
     { key: 'wasm2', name: 'browser wasm 2 threads', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2 } },
+    // The lever "VideoFrame readback" (kept): the decoded bitmap's pixels via VideoFrame.copyTo; this config is the
+    // canvas drawImage + getImageData it replaced, for the side-by-side figure.
+    { key: 'wasm2canvasread', name: 'browser wasm 2 threads, canvas readback', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2, decoder: 'canvas' } },
     // The lever "native resampling" (not kept: less accurate, `npm run accuracy -- --browser`): the detector's input
     // resampled by the browser's canvas instead of the engine's JS letterbox.
     { key: 'wasm2canvas', name: 'browser wasm 2 threads, canvas resize', args: BROWSER_ARGS, init: { preferWebGPU: false, threads: 2, nativeResize: true } },
@@ -386,11 +390,11 @@ function distBytes(dir) {
 }
 
 function table(rows) {
-  const head = ['runner', 'size', 'mode', 'min', 'median', 'p90', 'decode', 'detect', 'detect min', 'read', 'shape', 'plates'];
+  const head = ['runner', 'size', 'mode', 'min', 'median', 'p90', 'decode', 'detect', 'detect min', 'read', 'shape', 'messaging', 'plates'];
   const lines = [head];
   for (const r of rows) {
     if (r.error) {
-      lines.push([r.runner, '-', '-', 'error', r.error.slice(0, 60), '', '', '', '', '', '', '']);
+      lines.push([r.runner, '-', '-', 'error', r.error.slice(0, 60), '', '', '', '', '', '', '', '']);
       continue;
     }
     lines.push([
@@ -405,6 +409,7 @@ function table(rows) {
       r.detect.min,
       r.read.median,
       r.shape.median,
+      r.messaging?.median ?? '-',
       r.plates.toFixed(1),
     ].map(String));
   }

@@ -161,3 +161,31 @@ test('a chosen folder: its images are read with their paths, other files are ski
   expectApiResponse(json, 'photos/day 2/car.jpg');
   expect(problems).toEqual([]);
 });
+
+test('a phone photo stored sideways with an EXIF orientation is read upright: same plates, boxes in the upright pixels', async ({
+  page,
+}) => {
+  const sharp = (await import('sharp')).default;
+  const name = 'two_cars_1280x720.jpg';
+  // The same picture stored turned 90° anticlockwise, with EXIF orientation 6 ("turn 90° clockwise to show").
+  const upright = await sharp(fixtureFile(name).buffer).jpeg({ quality: 100 }).toBuffer();
+  const sideways = await sharp(upright).rotate(270).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+  expect((await sharp(sideways).metadata()).width).toBe(720);
+  const problems = await openApp(page);
+  await chooseFiles(page, [
+    { name: 'upright.jpg', mimeType: 'image/jpeg', buffer: upright },
+    { name: 'sideways.jpg', mimeType: 'image/jpeg', buffer: sideways },
+  ]);
+  await waitSettled(page, 2);
+  const a = await rawJson(page, 'upright.jpg');
+  const b = await rawJson(page, 'sideways.jpg');
+  expect(a.results.length).toBe(fixture(name).plates.length);
+  expect(b.results.map((r: { plate: string }) => r.plate).sort()).toEqual(a.results.map((r: { plate: string }) => r.plate).sort());
+  for (const r of b.results) {
+    const o = a.results.find((x: { plate: string }) => x.plate === r.plate);
+    expect(iou([o.box.xmin, o.box.ymin, o.box.xmax, o.box.ymax], r.box)).toBeGreaterThan(0.8);
+    expect(r.box.xmax).toBeLessThanOrEqual(1280);
+    expect(r.box.ymax).toBeLessThanOrEqual(720);
+  }
+  expect(problems).toEqual([]);
+});

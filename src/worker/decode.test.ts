@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { checkContainer, looksTruncated, sniffType } from './decode';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkContainer, framePixels, looksTruncated, sniffType } from './decode';
 
 const jpeg = (end: number[]) => Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, ...end]);
 const png = (end: string) =>
@@ -25,5 +25,49 @@ describe('container checks', () => {
     await expect(checkContainer(new Blob([jpeg([1, 2])]), 'cut.jpg')).rejects.toThrow(/cut\.jpg: the JPEG file is truncated/);
     await expect(checkContainer(new Blob([jpeg([0xff, 0xd9])]), 'ok.jpg')).resolves.toBeUndefined();
     await expect(checkContainer(new Blob(['hello']), 'notes.txt')).resolves.toBeUndefined();
+  });
+});
+
+describe('framePixels (a bitmap read through a VideoFrame)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const bitmap = { width: 3, height: 2 } as ImageBitmap;
+  const frameClass = (props: Record<string, unknown>, closed: string[]) =>
+    class {
+      format = 'BGRX';
+      visibleRect = { width: 3, height: 2 };
+      rotation = 0;
+      flip = false;
+      constructor() {
+        Object.assign(this, props);
+      }
+      allocationSize() {
+        return 3 * 2 * 4;
+      }
+      async copyTo(dest: Uint8Array) {
+        dest.fill(7);
+      }
+      close() {
+        closed.push(String(this.format));
+      }
+    };
+
+  it('gives the RGBA bytes of an upright opaque frame, and closes it', async () => {
+    const closed: string[] = [];
+    vi.stubGlobal('VideoFrame', frameClass({}, closed));
+    const px = await framePixels(bitmap);
+    expect(px?.length).toBe(24);
+    expect(px?.every((v) => v === 7)).toBe(true);
+    expect(closed).toEqual(['BGRX']);
+  });
+
+  it('declines (null: the canvas path) a rotated or mirrored frame, a transparent one, an unknown orientation, no VideoFrame', async () => {
+    const closed: string[] = [];
+    for (const props of [{ rotation: 90 }, { flip: true }, { format: 'BGRA' }, { rotation: undefined }, { visibleRect: { width: 2, height: 3 } }]) {
+      vi.stubGlobal('VideoFrame', frameClass(props, closed));
+      expect(await framePixels(bitmap), JSON.stringify(props)).toBeNull();
+    }
+    expect(closed).toHaveLength(5);
+    vi.stubGlobal('VideoFrame', undefined);
+    expect(await framePixels(bitmap)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
 import type { RequestInput } from '../api/options';
 import type { ApiError, PlateReaderResponse, VehicleModeResponse } from '../api/types';
 import type { EngineTimings } from '../engine/pipeline';
+import type { DecoderChoice } from './decode';
 import type { LoadProgress } from './load-models';
 
 export interface BackendInfo {
@@ -30,10 +31,19 @@ export interface WorkerInitOptions {
    * false: faster by a few ms, less accurate; see src/worker/decode.ts).
    */
   nativeResize?: boolean;
+  /** 'auto' (default): pixels read through a VideoFrame where it can; 'canvas': always drawImage + getImageData (decode.ts). */
+  decoder?: DecoderChoice;
 }
 
 export type WorkerReadResult =
-  | { ok: true; response: PlateReaderResponse | VehicleModeResponse; timings: EngineTimings; backend: 'webgpu' | 'wasm' }
+  | {
+      ok: true;
+      response: PlateReaderResponse | VehicleModeResponse;
+      timings: EngineTimings;
+      backend: 'webgpu' | 'wasm';
+      /** The read's whole time inside the worker (ms): the caller's time minus this is the messaging. */
+      workerMs?: number;
+    }
   | { ok: false; error: ApiError['error'] };
 
 export interface WorkerApi {

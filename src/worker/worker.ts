@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import { ApiValidationError, parseRequest, type RequestInput } from '../api/options';
 import { PlateEngine, type Backend, type OrtModule } from '../engine';
-import { decodeBlob, DecodeError } from './decode';
+import { decodeBlob, DecodeError, type DecoderChoice } from './decode';
 import { loadModels, openModelCache, type LoadProgress } from './load-models';
 import type { BackendInfo, WorkerApi, WorkerInitOptions, WorkerReadResult } from './protocol';
 import { holdForLife } from './lifeline';
@@ -11,6 +11,7 @@ import { holdForLife } from './lifeline';
 let engine: PlateEngine | null = null;
 let threads = 1;
 let nativeResize = false;
+let decoder: DecoderChoice = 'auto';
 
 /** models/ next to the app: the worker is src/worker/worker.ts in dev and assets/worker-*.js in a build. */
 function defaultModelsBase(): string {
@@ -65,6 +66,7 @@ const api: WorkerApi = {
     const available = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
     threads = opts.threads ? Math.max(1, Math.min(available, Math.floor(opts.threads))) : available;
     nativeResize = opts.nativeResize === true;
+    decoder = opts.decoder === 'canvas' ? 'canvas' : 'auto';
     const t0 = performance.now();
     // The models download while ORT's script loads.
     let tModels = 0;
@@ -100,6 +102,7 @@ const api: WorkerApi = {
 
   async read(file: Blob, filename: string, input: RequestInput): Promise<WorkerReadResult> {
     if (!engine) throw new Error('the reader is not initialised');
+    const tIn = performance.now();
     let req;
     try {
       req = parseRequest({ ...input, filename });
@@ -110,14 +113,14 @@ const api: WorkerApi = {
     const t0 = performance.now();
     let image;
     try {
-      image = await decodeBlob(file, filename, { nativeResize });
+      image = await decodeBlob(file, filename, { nativeResize, decoder });
     } catch (e) {
       const message = e instanceof DecodeError ? e.message : `${filename}: the image cannot be decoded (${String(e)})`;
       return { ok: false, error: { code: e instanceof DecodeError ? e.code : 400, message, filename } };
     }
     const decodeMs = performance.now() - t0;
     const { response, timings } = await engine.recognize(image, req, { decodeMs });
-    return { ok: true, response, timings, backend: engine.backend };
+    return { ok: true, response, timings, backend: engine.backend, workerMs: performance.now() - tIn };
   },
 
   // The page watches this lock to notice the worker ending silently (./lifeline.ts).
