@@ -8,13 +8,14 @@
 // not the total with `npm run bench`.
 //
 //   node bench/profile-detector.mjs [--runs 25] [--threads 1,2] [--json bench/detector-profile.json]
+//     [--model other.onnx] (another detector graph, e.g. the int8 experiment of training/detector/int8_speed.py)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const model = fileURLToPath(new URL('../models/detector.onnx', import.meta.url));
 const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
+const model = opt('--model', fileURLToPath(new URL('../models/detector.onnx', import.meta.url)));
 const RUNS = Number(opt('--runs', 25));
 const WARM = 5;
 const SIZES = [
@@ -76,7 +77,7 @@ const threads = opt('--threads', '1,2').split(',').map(Number);
 const report = {};
 for (const [h, w] of SIZES) {
   for (const t of threads) {
-    const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
       env: { ...process.env, PROFILE_CHILD: `${t},${h},${w}` },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
