@@ -171,7 +171,10 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   const cases: [number, number, number, number][] = [
-    [1280, 720, 960, 540], // default mode
+    [1280, 720, 960, 540], // default mode (4:3, dyadic weights: the integer path)
+    [1920, 1080, 1440, 810], // the second look (4:3)
+    [1280, 720, 320, 180], // 4×: dyadic
+    [1000, 750, 800, 600], // 5:4: weights in fifths, the float path
     [1280, 720, 640, 360], // fast mode
     [1920, 1080, 960, 540], // exact 2×: the integer path
     [642, 362, 321, 181], // exact 2×, odd output

@@ -160,6 +160,10 @@ function scratchOf(length: number): Float32Array {
   if (scratch.length < length) scratch = new Float32Array(length);
   return scratch;
 }
+/** Which source row each ring slot holds (-1: none), fresh per call. */
+function heldRows(slots: number): Int32Array {
+  return new Int32Array(slots).fill(-1);
+}
 
 /** One source row (RGBA from byte `srow`) through the horizontal taps into `tmp` at `q` (RGB floats). */
 function resizeRow(data: Uint8Array | Uint8ClampedArray, srow: number, tx: RowTaps, dstW: number, tmp: Float32Array, q: number): void {
@@ -226,8 +230,9 @@ function halve(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outS
 }
 
 /**
- * Resizes RGBA to RGB `dstW`×`dstH` into `out` (row stride `outStride` bytes), separably: rows first into a
- * float buffer (only the source rows some output row reads), then columns. Not re-entrant (shared scratch).
+ * Resizes RGBA to RGB `dstW`×`dstH` into `out` (row stride `outStride` bytes), separably: for each output row, the
+ * source rows it reads (each computed once) through the horizontal taps, then its column sums. Not re-entrant
+ * (shared scratch).
  */
 export function resizeRgbaToRgb(
   img: RgbaImage,
@@ -239,29 +244,35 @@ export function resizeRgbaToRgb(
   const { width: sw, height: sh, data } = img;
   if (sw === 2 * dstW && sh === 2 * dstH) return halve(img, dstW, dstH, out, outStride);
   const tx = tapsFor(sw, dstW).row;
-  const ty = tapsFor(sh, dstH).taps;
+  const yTaps = tapsFor(sh, dstH);
+  const ty = yTaps.taps;
   const rowLen = dstW * 3;
-  const tmp = scratchOf(sh * rowLen);
-  // Rows first, each source row at most once, in the order output rows read them.
-  let lastRow = -1;
-  for (let t = 0; t < ty.index.length; t++) {
-    const y = ty.index[t];
-    if (y <= lastRow) continue;
-    lastRow = y;
-    resizeRow(data, y * sw * 4, tx, dstW, tmp, y * rowLen);
-  }
-  // Then columns, each output row in one pass. The float32 rounding of each partial sum (Math.fround) is the
-  // reference's float32 accumulator: same bytes.
+  // Streaming: the row pass keeps only the source rows the current output row reads, in a ring of slots (row y in
+  // slot y % slots; an output row's taps are consecutive rows, fewer than the slots), so its working set stays in
+  // cache instead of a float copy of the whole photo (8 MB for 1280×720 -> 960).
+  const slots = yTaps.row.n + 1;
+  const tmp = scratchOf(slots * rowLen);
+  const held = heldRows(slots);
   const fr = Math.fround;
   for (let j = 0; j < dstH; j++) {
-    const orow = j * outStride;
     const t0 = ty.offset[j];
     const t1 = ty.offset[j + 1];
+    for (let t = t0; t < t1; t++) {
+      const y = ty.index[t];
+      const slot = y % slots;
+      if (held[slot] !== y) {
+        resizeRow(data, y * sw * 4, tx, dstW, tmp, slot * rowLen);
+        held[slot] = y;
+      }
+    }
+    // The column: the float32 rounding of each partial sum (Math.fround) is the reference's float32
+    // accumulator, so the bytes are the same.
+    const orow = j * outStride;
     if (t1 - t0 === 2 && ty.weights[t0] !== 0 && ty.weights[t0 + 1] !== 0) {
       const w0 = ty.weights[t0];
       const w1 = ty.weights[t0 + 1];
-      const a = ty.index[t0] * rowLen;
-      const b = ty.index[t0 + 1] * rowLen;
+      const a = (ty.index[t0] % slots) * rowLen;
+      const b = (ty.index[t0 + 1] % slots) * rowLen;
       for (let q = 0; q < rowLen; q++) {
         const v = fr(fr(tmp[a + q] * w0) + tmp[b + q] * w1) + 0.5;
         out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
@@ -271,7 +282,7 @@ export function resizeRgbaToRgb(
         let acc = 0;
         for (let t = t0; t < t1; t++) {
           const wgt = ty.weights[t];
-          if (wgt !== 0) acc = fr(acc + tmp[ty.index[t] * rowLen + q] * wgt);
+          if (wgt !== 0) acc = fr(acc + tmp[(ty.index[t] % slots) * rowLen + q] * wgt);
         }
         const v = acc + 0.5;
         out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
@@ -279,7 +290,6 @@ export function resizeRgbaToRgb(
     }
   }
 }
-
 /** Copies `w`×`h` RGBA into RGB rows of `outStride` bytes (alpha dropped). */
 function rgbaToRgbRows(rgba: Uint8Array | Uint8ClampedArray, w: number, h: number, out: Uint8Array, outStride: number): void {
   for (let y = 0; y < h; y++) {
