@@ -3,10 +3,17 @@
 // (training/common/splits.py: video dayride_type1_003 + the last third of nightride_type3_001), as a user sees it:
 // the API's results after threshold_d / threshold_o, compared with the hand-labelled boxes and plate texts.
 //
-// Prints, per config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched": some are
-// real but unlabelled distant plates, see ../shared/data/README.md), exact reading of the matched legible plates.
-// Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable: each
-// folder of models is measured with every config, side by side; default: the package's models/);
+// A second set: 49 plates from many countries (US vanity and state plates, India one- and two-line, UK, EU, Brazil,
+// Indonesia, Andorra) in the web-plates held-out sources (300×300 photos, training/common/splits.py web_is_val),
+// whose text we read by eye from the photos (bench/web-plates-texts.jsonl: file, plate index, box, text; plates
+// we could not read for sure, Japanese ones and a dealer plate were left out). The other plates of those photos
+// keep their boxes (recall, unmatched) without a text.
+//
+// Prints, per set and config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched":
+// some are real but unlabelled distant plates, see ../shared/data/README.md), exact reading of the matched legible
+// plates. Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable:
+// each folder of models is measured with every config, side by side; default: the package's models/);
+// --sets ro,web (default both);
 // --browser: also the same frames through the browser's engine (the benchmark page, dist-bench/, built by
 // `npm run bench` or here when missing; Debian's Chromium, WASM): the default path (VideoFrame readback, the
 // engine's JS letterbox), the canvas readback, and the canvas resampler, side by side with the CLI.
@@ -17,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const data = join(root, '..', 'shared', 'data', 'ro-dashcam');
+const webData = join(root, '..', 'shared', 'data', 'web-plates');
 if (!existsSync(join(data, 'annotations.jsonl'))) {
   console.error('accuracy: ../shared/data/ro-dashcam is not beside the repository');
   process.exit(2);
@@ -32,6 +40,7 @@ if (!configs.length) configs.push('{}', '{"mode":"fast"}');
 if (!modelDirs.length) modelDirs.push('');
 const runs = modelDirs.flatMap((models) => configs.map((config) => ({ models, config })));
 const browser = args.includes('--browser');
+const setNames = args.includes('--sets') ? args[args.indexOf('--sets') + 1].split(',') : ['ro', 'web'];
 
 const readJsonl = (p) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const frameTime = (f) => Number((/_t_(\d+)/.exec(f) || [0, 0])[1]);
@@ -40,9 +49,42 @@ const isVal = (r) => {
   const video = r.video || r.file.split('/').pop().split('.mp4')[0];
   return video === 'dayride_type1_003' || (video === 'nightride_type3_001' && frameTime(r.file) >= 358);
 };
-const frames = readJsonl(join(data, 'annotations.jsonl')).filter(isVal);
-const texts = new Map();
-for (const p of readJsonl(join(data, 'plates.jsonl')).filter(isVal)) texts.set(`${p.file}#${p.index}`, p);
+/**
+ * A set: photos (absolute paths) with their labelled boxes and, per box, the hand-read text when there is one
+ * ({text, legible}).
+ */
+function roSet() {
+  const frames = readJsonl(join(data, 'annotations.jsonl')).filter(isVal);
+  const texts = new Map();
+  for (const p of readJsonl(join(data, 'plates.jsonl')).filter(isVal)) texts.set(`${p.file}#${p.index}`, p);
+  return {
+    name: 'ro-dashcam held-out frames',
+    frames: frames.map((f) => ({ path: join(data, f.file), plates: f.plates, texts: f.plates.map((_, k) => texts.get(`${f.file}#${k}`)) })),
+  };
+}
+function webSet() {
+  const boxes = new Map(readJsonl(join(webData, 'annotations.jsonl')).map((r) => [r.file, r.plates]));
+  const byFile = new Map();
+  for (const t of readJsonl(join(root, 'bench', 'web-plates-texts.jsonl'))) {
+    if (!byFile.has(t.file)) byFile.set(t.file, []);
+    byFile.get(t.file).push(t);
+  }
+  return {
+    name: 'web-plates hand-read plates (many countries)',
+    frames: [...byFile].map(([file, ts]) => {
+      const plates = boxes.get(file) ?? [];
+      const texts = plates.map((_, k) => {
+        const t = ts.find((x) => x.index === k);
+        return t ? { text: t.text, legible: true } : undefined;
+      });
+      return { path: join(webData, file), plates, texts };
+    }),
+  };
+}
+const sets = [];
+if (setNames.includes('ro')) sets.push(roSet());
+if (setNames.includes('web') && existsSync(join(webData, 'annotations.jsonl'))) sets.push(webSet());
+const roFiles = sets.length && setNames.includes('ro') ? sets[0].frames.map((f) => f.path) : [];
 
 const iou = (a, b) => {
   const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
@@ -51,8 +93,7 @@ const iou = (a, b) => {
   return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 };
 
-const files = frames.map((f) => join(data, f.file));
-function cliRun(models, config) {
+function cliRun(models, config, files) {
   const modelArgs = models ? ['--models', models] : [];
   const r = spawnSync(process.execPath, [join(root, 'bin/alpr.js'), 'read', ...modelArgs, '--config', config, ...files], {
     encoding: 'utf8',
@@ -84,7 +125,7 @@ async function browserRuns() {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    const images = files.map((f) => ({ name: f.split('/').pop(), bytes: [...readFileSync(f)] }));
+    const images = roFiles.map((f) => ({ name: f.split('/').pop(), bytes: [...readFileSync(f)] }));
     const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
     // The default (pixels read through a VideoFrame, the engine's JS letterbox), the canvas readback it replaced,
     // and the canvas resampler (not kept).
@@ -116,13 +157,17 @@ async function browserRuns() {
 }
 
 const results = [];
-for (const { models, config } of runs) {
-  const t0 = Date.now();
-  results.push({ label: models ? `models ${models}, ` : '', config, lines: cliRun(models, config), seconds: (Date.now() - t0) / 1000 });
+for (const set of sets) {
+  for (const { models, config } of runs) {
+    const t0 = Date.now();
+    const lines = cliRun(models, config, set.frames.map((f) => f.path));
+    results.push({ set, label: models ? `models ${models}, ` : '', config, lines, seconds: (Date.now() - t0) / 1000 });
+  }
 }
-if (browser) results.push(...(await browserRuns()));
+if (browser && roFiles.length) results.push(...(await browserRuns()).map((r) => ({ ...r, set: sets[0] })));
 
-for (const { label, config, lines, seconds } of results) {
+for (const { set, label, config, lines, seconds } of results) {
+  const frames = set.frames;
   let labelled = 0;
   let found = 0;
   let unmatched = 0;
@@ -145,7 +190,7 @@ for (const { label, config, lines, seconds } of results) {
           bestIou = v;
         }
       });
-      const label = texts.get(`${f.file}#${k}`);
+      const label = f.texts[k];
       if (best >= 0) {
         used.add(best);
         found++;
@@ -161,7 +206,7 @@ for (const { label, config, lines, seconds } of results) {
     });
     unmatched += res.length - used.size;
   });
-  console.log(`${label}config ${config}: ${frames.length} held-out frames, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
+  console.log(`${set.name}: ${label}config ${config}: ${frames.length} photos, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
   console.log(`  plate recall@0.5 ${(found / labelled).toFixed(3)} (${found}/${labelled})`);
   console.log(`  results matching no labelled plate: ${(unmatched / frames.length).toFixed(2)} per image (${unmatched})`);
   console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);

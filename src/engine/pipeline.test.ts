@@ -238,7 +238,10 @@ describe('detectionSizes', () => {
   const cfg = manifest.models.detector.config;
   it('adds a second, larger look only for photos large enough to need it', () => {
     expect(detectionSizes(cfg, 'fast', 4000)).toEqual([480]);
-    expect(detectionSizes(cfg, 'normal', 360)).toEqual([480]); // not enlarged past the fast size
+    expect(detectionSizes(cfg, 'normal', 300)).toEqual([384]); // a small photo: enlarged to MIN_DETECTION_SIZE only
+    expect(detectionSizes(cfg, 'fast', 300)).toEqual([384]); // fast mode too
+    expect(detectionSizes(cfg, 'normal', 360)).toEqual([384]);
+    expect(detectionSizes(cfg, 'fast', 420)).toEqual([448]); // the photo's own size when under the fast size
     expect(detectionSizes(cfg, 'normal', 500)).toEqual([512]); // the photo's own size, to a multiple of 32
     expect(detectionSizes(cfg, 'normal', 700)).toEqual([640]);
     expect(detectionSizes(cfg, 'normal', 950)).toEqual([640]);

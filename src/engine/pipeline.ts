@@ -1,7 +1,8 @@
 // One photo through the models: detect -> crop -> read -> region rules -> the API's JSON.
 //
 // Modes (the request's config.mode):
-// - "fast": one detection pass at the sidecar's `sizes.fast`.
+// - "fast": one detection pass at the sidecar's `sizes.fast` (a smaller photo: at its own size, at least
+//   MIN_DETECTION_SIZE).
 // - "normal" (default): a pass at `sizes.default`, plus a second look at a larger size when the photo is large
 //   enough that small plates shrink to a few pixels at the default size; detections of both passes are merged
 //   by NMS (IoU 0.45), the better-scored box kept.
@@ -72,13 +73,24 @@ export class ImageError extends Error {
 
 const now = (): number => globalThis.performance.now();
 
+/**
+ * The smallest detection size: a photo whose long side is smaller is enlarged to this, and no further. Measured on
+ * the web-plates held-out photos (243 photos of 300×300 from many countries, 275 plates; `node bench/accuracy.js`'s
+ * web set and the full held-out split, docs/engine.md "Small photos"): detecting them at 640, as before, found 80 %
+ * of the plates with 0.40 unmatched boxes per photo (threshold_o 0), at 384 86 % with 0.13, at 320 83 % with 0.10;
+ * with the API's default thresholds 27 % vs 34 % vs 32 % of the plates came out. Enlarging a close-up pushes its
+ * plate past the sizes the detector learnt.
+ */
+export const MIN_DETECTION_SIZE = 384;
+
 /** Long sides of the detection passes for a photo of `longSide` pixels. */
 export function detectionSizes(cfg: DetectorSidecar, mode: EngineConfig['mode'], longSide: number): number[] {
-  if (mode === 'fast') return [cfg.sizes.fast];
   const m = cfg.input_multiple;
-  // Never enlarge a small photo past its own size (but not below the fast size): enlarging adds no detail, and
-  // the detector's boxes came out too wide on a 360 px photo enlarged to 960 (the plate then misread).
-  const first = Math.min(cfg.sizes.default, Math.max(cfg.sizes.fast, Math.ceil(longSide / m) * m));
+  // Never enlarge a photo past its own size (rounded up to the input multiple) beyond MIN_DETECTION_SIZE: enlarging
+  // adds no detail, and the boxes come out too wide (a 360 px photo at 960 was misread).
+  const own = Math.max(Math.ceil(MIN_DETECTION_SIZE / m) * m, Math.ceil(longSide / m) * m);
+  if (mode === 'fast') return [Math.min(cfg.sizes.fast, own)];
+  const first = Math.min(cfg.sizes.default, own);
   const large = cfg.sizes.large ?? Math.round((first * LARGE_FACTOR) / m) * m;
   if (longSide < first * SECOND_LOOK_MIN_RATIO) return [first];
   const second = Math.min(large, Math.ceil(longSide / m) * m);
