@@ -76,14 +76,25 @@ class Backgrounds:
         return self.frames[rng.integers(len(self.frames))]
 
 
-def synth_sample(rng, bgs, region=None):
-    """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region)."""
+def squeeze_x(rng, img, lo=0.3, hi=0.9):
+    """Low horizontal resolution: the picture shrunk in x by a random factor and stretched back. What a plate seen
+    at an angle, or a photo squeezed in width (the web-plates exports are stretched to 300×300), gives: narrow
+    strokes merge, W and M lose their middle."""
+    h, w = img.shape[:2]
+    k = rng.uniform(lo, hi)
+    small = cv2.resize(img, (max(8, int(w * k)), h), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def synth_sample(rng, bgs, region=None, squeeze=0.0, max_roll=4.0):
+    """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region). `squeeze`: probability of squeeze_x on the
+    scene; `max_roll`: the largest in-plane rotation (degrees). The defaults are the first model's settings."""
     p = render_plate(rng, region, night=False)  # night comes from the scene (headlight-lit plate, dark rest)
     plate, lines = p["image"], p["lines"]
     pw = float(np.exp(rng.uniform(np.log(55), np.log(300))))
     if lines == 2 or plate.shape[1] < 2.5 * plate.shape[0]:
         pw *= plate.shape[1] / plate.shape[0] / 4.5 * 1.6  # square plates: similar area, not similar width
-    patch, quad = warp_plate(rng, plate, pw, max_roll=4.0, max_yaw=0.25, max_pitch=0.1)
+    patch, quad = warp_plate(rng, plate, pw, max_roll=max_roll, max_yaw=0.25, max_pitch=0.1)
     qx0, qy0 = quad.min(axis=0)
     qx1, qy1 = quad.max(axis=0)
     qw, qh = qx1 - qx0, qy1 - qy0
@@ -109,6 +120,8 @@ def synth_sample(rng, bgs, region=None):
     paste(canvas, patch, px, py)
     img = camera(rng, np.clip(canvas * 255 + 0.5, 0, 255).astype(np.uint8), night=night and not is_night,
                  max_blur=float(np.clip(qh / 30.0, 0.4, 1.5)))
+    if squeeze and rng.random() < squeeze:
+        img = squeeze_x(rng, img)
     box = (px + qx0, py + qy0, px + qx1, py + qy1)
     return crop(img, jitter(rng, box)), p["text"], p["region"]
 

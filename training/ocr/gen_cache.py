@@ -20,6 +20,8 @@ if __name__ == "__main__":
     ap.add_argument("--out", default="training/cache/ocr")
     ap.add_argument("--shard", type=int, default=512)
     ap.add_argument("--shards", type=int, default=100000)
+    ap.add_argument("--squeeze", type=float, default=0.0, help="probability of low horizontal resolution (data.squeeze_x)")
+    ap.add_argument("--max-roll", type=float, default=4.0, help="largest in-plane rotation, degrees")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(a.seed)
@@ -31,7 +33,7 @@ if __name__ == "__main__":
         t = time.time()
         xs, ys, rs = [], [], []
         for _ in range(a.shard):
-            img, text, region = D.synth_sample(rng, bgs)
+            img, text, region = D.synth_sample(rng, bgs, squeeze=a.squeeze, max_roll=a.max_roll)
             xs.append(img)
             ys.append(D.encode(text))
             rs.append(D.region_index(region))
