@@ -1,6 +1,6 @@
 // Blob -> RGBA pixels in a worker: createImageBitmap honours EXIF orientation ('from-image'); a VideoFrame (or,
-// where it cannot, an OffscreenCanvas) gives the pixels. Browsers decode a truncated JPEG or PNG without complaint (grey rows at
-// the bottom), so the container's end marker is checked first to give a clear error instead.
+// where it cannot, an OffscreenCanvas) gives the pixels. Browsers decode a truncated JPEG or PNG without complaint
+// (grey rows at the bottom), so the container's end marker is checked first to give a clear error instead.
 import { workingSize, type RgbaImage } from '../engine/preprocess';
 
 export class DecodeError extends Error {
