@@ -130,19 +130,36 @@ def load_set(name):
     return out
 
 
-def evaluate(runner, data, sizes, thresholds=THRESHOLDS, min_thr=0.1, keep_dets=False):
+def load_unlabelled(path):
+    """{frame file: boxes [K, 4]} of real plates that carry no label (unlabelled_plates.jsonl, judged by eye)."""
+    out = {}
+    if path:
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    r = json.loads(line)
+                    out.setdefault(r["file"], []).append(r["box"])
+    return {k: np.array(v, np.float32) for k, v in out.items()}
+
+
+def evaluate(runner, data, sizes, thresholds=THRESHOLDS, min_thr=0.1, keep_dets=False, unlabelled=None):
     """One forward pass per image and size at the lowest threshold; higher thresholds filter those results
-    (NMS is greedy by score, so filtering after NMS equals NMS after filtering for score-ordered keeps)."""
+    (NMS is greedy by score, so filtering after NMS equals NMS after filtering for score-ordered keeps).
+    `unlabelled`: {file: boxes} of real plates without a label; a false positive on one (IoU >= 0.3) is also
+    counted apart, as `fp_on_unlabelled` (`fp_non_plate` = fp - fp_on_unlabelled)."""
     per_img = []
     for name, img, gts in data:
         bx, sc = runner.detect(img, sizes, min_thr)
         per_img.append((name, bx, sc, gts))
     res = {}
     for thr in thresholds:
-        n_gt = n_match = n_det = n_tp = n_loc = 0
+        n_gt = n_match = n_det = n_tp = n_loc = n_unl = 0
         for name, bx, sc, gts in per_img:
             k = sc >= thr
             tp, m = match(bx[k], sc[k], gts)
+            unl = (unlabelled or {}).get(name)
+            if unl is not None and (~tp).any():
+                n_unl += int((iou_matrix(bx[k][~tp], unl).max(1) >= 0.3).sum())
             n_gt += len(gts)
             n_match += m
             n_det += int(k.sum())
@@ -151,7 +168,8 @@ def evaluate(runner, data, sizes, thresholds=THRESHOLDS, min_thr=0.1, keep_dets=
                 n_loc += int((iou_matrix(bx[k][~tp], gts).max(1) >= 0.1).sum())
         res[thr] = dict(recall=n_match / max(1, n_gt), precision=n_tp / max(1, n_det),
                         fp_per_image=(n_det - n_tp) / max(1, len(per_img)), plates=n_gt, images=len(per_img),
-                        detections=n_det, fp=n_det - n_tp, fp_on_labelled=n_loc)
+                        detections=n_det, fp=n_det - n_tp, fp_on_labelled=n_loc, fp_on_unlabelled=n_unl,
+                        fp_non_plate_per_image=(n_det - n_tp - n_unl) / max(1, len(per_img)))
     if keep_dets:
         return res, per_img
     return res
@@ -178,6 +196,8 @@ def main():
     ap.add_argument("--dump-fp", default="", help="folder to write crops of false positives (ro, first size)")
     ap.add_argument("--thresholds", type=float, nargs="+", default=list(THRESHOLDS))
     ap.add_argument("--json", default="")
+    ap.add_argument("--unlabelled", default=os.path.join(HERE, "unlabelled_plates.jsonl"),
+                    help="real plates without a label in the held-out frames (judged by eye); '' for none")
     args = ap.parse_args()
     torch.set_num_threads(1)
     runner, state = load_runner(args.ckpt)
@@ -189,13 +209,15 @@ def main():
     if args.union and len(args.sizes) >= 2:
         configs.append(args.sizes[:2])
     for cfg in configs:
-        res, dets = evaluate(runner, ro, cfg, thresholds=args.thresholds, keep_dets=True)
+        res, dets = evaluate(runner, ro, cfg, thresholds=args.thresholds, keep_dets=True,
+                             unlabelled=load_unlabelled(args.unlabelled))
         key = "ro-dashcam val @" + "+".join(map(str, cfg))
         out[key] = res
         print(f"{key} ({res[args.thresholds[0]]['images']} frames, {res[args.thresholds[0]]['plates']} plates)")
         for t, r in res.items():
             print(f"  thr {t}: recall {r['recall']:.3f}  precision {r['precision']:.3f}  FP/img {r['fp_per_image']:.3f}"
-                  f"  (FP {r['fp']}, of which {r['fp_on_labelled']} overlap a labelled plate at IoU >= 0.1)")
+                  f"  (FP {r['fp']}, of which {r['fp_on_labelled']} overlap a labelled plate at IoU >= 0.1,"
+                  f" {r['fp_on_unlabelled']} are unlabelled real plates: non-plates {r['fp_non_plate_per_image']:.3f}/img)")
         if args.dump_fp and cfg == configs[0]:
             dump_fp(ro, dets, args.dump_fp, thr=args.thresholds[0])
     for s in args.web_sizes:
@@ -211,12 +233,16 @@ def main():
 
 
 def dump_fp(data, dets, folder, thr=0.3):
+    """Crops of the false positives (fpNN_score_frame.png) and fps.jsonl: {"n", "file", "box", "score"} per crop, so
+    a verdict by eye can name its box (unlabelled_plates.jsonl)."""
     os.makedirs(folder, exist_ok=True)
     n = 0
+    rows = []
     for (name, img, gts), (_, bx, sc, _) in zip(data, dets):
         k = sc >= thr
         tp, _ = match(bx[k], sc[k], gts)
         for b, s in zip(bx[k][~tp], sc[k][~tp]):
+            rows.append({"n": n, "file": name, "box": [round(float(v), 1) for v in b], "score": round(float(s), 3)})
             x0, y0, x1, y1 = [int(v) for v in b]
             pad = 40
             crop = img[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad].copy()
@@ -225,7 +251,10 @@ def dump_fp(data, dets, folder, thr=0.3):
             crop = cv2.resize(crop, None, fx=2, fy=2)
             cv2.imwrite(os.path.join(folder, f"fp{n:02d}_{s:.2f}_{os.path.basename(name)}.png"), crop[:, :, ::-1])
             n += 1
-    print(f"wrote {n} FP crops to {folder}")
+    with open(os.path.join(folder, "fps.jsonl"), "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(f"wrote {n} FP crops and fps.jsonl to {folder}")
 
 
 if __name__ == "__main__":
