@@ -3,7 +3,7 @@
 // (training/common/splits.py: video dayride_type1_003 + the last third of nightride_type3_001), as a user sees it:
 // the API's results after threshold_d / threshold_o, compared with the hand-labelled boxes and plate texts.
 //
-// A second set: 49 plates from many countries (US vanity and state plates, India one- and two-line, UK, EU, Brazil,
+// A second set: 48 plates from many countries (US vanity and state plates, India one- and two-line, UK, EU, Brazil,
 // Indonesia, Andorra) in the web-plates held-out sources (300×300 photos, training/common/splits.py web_is_val),
 // whose text we read by eye from the photos (bench/web-plates-texts.jsonl: file, plate index, box, text; plates
 // we could not read for sure, Japanese ones and a dealer plate were left out). The other plates of those photos
