@@ -160,10 +160,6 @@ function scratchOf(length: number): Float32Array {
   if (scratch.length < length) scratch = new Float32Array(length);
   return scratch;
 }
-/** Which source row each ring slot holds (-1: none), fresh per call. */
-function heldRows(slots: number): Int32Array {
-  return new Int32Array(slots).fill(-1);
-}
 
 /** One source row (RGBA from byte `srow`) through the horizontal taps into `tmp` at `q` (RGB floats). */
 function resizeRow(data: Uint8Array | Uint8ClampedArray, srow: number, tx: RowTaps, dstW: number, tmp: Float32Array, q: number): void {
@@ -252,7 +248,7 @@ export function resizeRgbaToRgb(
   // cache instead of a float copy of the whole photo (8 MB for 1280×720 -> 960).
   const slots = yTaps.row.n + 1;
   const tmp = scratchOf(slots * rowLen);
-  const held = heldRows(slots);
+  const held = new Int32Array(slots).fill(-1); // the source row each slot holds
   const fr = Math.fround;
   for (let j = 0; j < dstH; j++) {
     const t0 = ty.offset[j];
@@ -278,11 +274,12 @@ export function resizeRgbaToRgb(
         out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
       }
     } else {
+      const base = ty.index.subarray(t0, t1).map((y) => (y % slots) * rowLen);
       for (let q = 0; q < rowLen; q++) {
         let acc = 0;
         for (let t = t0; t < t1; t++) {
           const wgt = ty.weights[t];
-          if (wgt !== 0) acc = fr(acc + tmp[(ty.index[t] % slots) * rowLen + q] * wgt);
+          if (wgt !== 0) acc = fr(acc + tmp[base[t - t0] + q] * wgt);
         }
         const v = acc + 0.5;
         out[orow + q] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
@@ -290,6 +287,7 @@ export function resizeRgbaToRgb(
     }
   }
 }
+
 /** Copies `w`×`h` RGBA into RGB rows of `outStride` bytes (alpha dropped). */
 function rgbaToRgbRows(rgba: Uint8Array | Uint8ClampedArray, w: number, h: number, out: Uint8Array, outStride: number): void {
   for (let y = 0; y < h; y++) {

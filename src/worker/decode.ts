@@ -236,7 +236,7 @@ export async function decodeBlob(
       ctx.drawImage(bitmap, 0, 0, work.width, work.height);
     }
     const pixels = ctx.getImageData(0, 0, work.width, work.height);
-    // A Uint8Array view (no copy), as the JPEG path gives: the engine's pixel loops then see one array type.
+    // A Uint8Array view (no copy), as framePixels gives: the engine's pixel loops then see one array type.
     const data = new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
     const image: RgbaImage = { width: work.width, height: work.height, data };
     if (work.width !== width || work.height !== height) image.source = { width, height };

@@ -208,9 +208,9 @@ def main():
     configs = [[s] for s in args.sizes]
     if args.union and len(args.sizes) >= 2:
         configs.append(args.sizes[:2])
+    unlabelled = load_unlabelled(args.unlabelled)
     for cfg in configs:
-        res, dets = evaluate(runner, ro, cfg, thresholds=args.thresholds, keep_dets=True,
-                             unlabelled=load_unlabelled(args.unlabelled))
+        res, dets = evaluate(runner, ro, cfg, thresholds=args.thresholds, keep_dets=True, unlabelled=unlabelled)
         key = "ro-dashcam val @" + "+".join(map(str, cfg))
         out[key] = res
         print(f"{key} ({res[args.thresholds[0]]['images']} frames, {res[args.thresholds[0]]['plates']} plates)")
