@@ -126,6 +126,15 @@ def synth_sample(rng, bgs, region=None, squeeze=0.0, max_roll=4.0):
     return crop(img, jitter(rng, box)), p["text"], p["region"]
 
 
+def _window(im, box):
+    """The part of `im` around `box` that any jittered, padded crop can reach, and the box in its coordinates."""
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    wx0, wy0 = int(max(0, x0 - bw)), int(max(0, y0 - bh * 1.5))
+    wx1, wy1 = int(min(im.shape[1], x1 + bw)), int(min(im.shape[0], y1 + bh * 1.5))
+    return im[wy0:wy1, wx0:wx1].copy(), (x0 - wx0, y0 - wy0, x1 - wx0, y1 - wy0)
+
+
 class RealPlates:
     """Legible ro-dashcam plates of one split, kept as a window around each box."""
 
@@ -137,13 +146,8 @@ class RealPlates:
             f = r["file"]
             if f not in cache:
                 cache = {f: _read_rgb(os.path.join(RO_DIR, f))}
-            im = cache[f]
-            x0, y0, x1, y1 = r["box"]
-            bw, bh = x1 - x0, y1 - y0
-            wx0, wy0 = int(max(0, x0 - bw)), int(max(0, y0 - bh * 1.5))
-            wx1, wy1 = int(min(im.shape[1], x1 + bw)), int(min(im.shape[0], y1 + bh * 1.5))
-            win = im[wy0:wy1, wx0:wx1].copy()
-            self.items.append((win, (x0 - wx0, y0 - wy0, x1 - wx0, y1 - wy0), r["text"], r))
+            win, box = _window(cache[f], r["box"])
+            self.items.append((win, box, r["text"], r))
 
     def __len__(self):
         return len(self.items)
@@ -157,6 +161,67 @@ class RealPlates:
         win, box, text, _ = self.items[rng.integers(len(self.items))]
         img = camera(rng, win, strength=0.6) if rng.random() < 0.7 else win
         return crop(img, jitter(rng, box)), text, "ro"
+
+
+WEB_DIR = os.path.join(splits.DATA, "web-plates")
+WEB_TRAIN_TEXTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web_plates_train_texts.jsonl")
+WEB_VAL_TEXTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "web-plates-texts.jsonl")
+
+
+def _mirrored(a, b):
+    """True when photo b looks more like photo a flipped left-right than like a (the web-plates exports include
+    flipped copies, whose plates read backwards)."""
+    g = [cv2.resize(cv2.cvtColor(x, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+         for x in (a, b)]
+    g = [(x - x.mean()) / (x.std() + 1e-6) for x in g]
+    return float((g[0] * g[1][:, ::-1]).mean()) > float((g[0] * g[1]).mean())
+
+
+def _at_edge(box, im):
+    """True when the box touches the photo's edge (a plate cut by the frame)."""
+    return min(box[0], box[1], im.shape[1] - box[2], im.shape[0] - box[3]) < 1.5
+
+
+class RealWebPlates:
+    """Hand-read web-plates plates (many countries; 300x300 photos stretched by the dataset's export).
+
+    split "train": training/ocr/web_plates_train_texts.jsonl (training sources only, training/ocr/label_web.py), plus
+    the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val": bench/web-plates-texts.jsonl
+    (held-out sources; never trained on)."""
+
+    def __init__(self, split="train"):
+        rows = splits.read_jsonl(WEB_TRAIN_TEXTS if split == "train" else WEB_VAL_TEXTS)
+        by_source = {}
+        if split == "train":
+            for r in splits.web_rows("train"):
+                by_source.setdefault(r["source"], []).append(r)
+        self.items, self.extra = [], 0
+        for r in rows:
+            im = _read_rgb(os.path.join(WEB_DIR, r["file"]))
+            self.items.append(_window(im, r["box"]) + (r["text"],))
+            src = r["file"].split("/")[-1].split(".rf.")[0]
+            exports = by_source.get(src, [])
+            if not exports or any(len(e["plates"]) != 1 for e in exports):
+                continue
+            for e in exports:
+                if e["file"] == r["file"]:
+                    continue
+                im2 = _read_rgb(os.path.join(WEB_DIR, e["file"]))
+                if not _mirrored(im, im2) and (_at_edge(e["plates"][0], im2) <= _at_edge(r["box"], im)):
+                    self.items.append(_window(im2, e["plates"][0]) + (r["text"],))
+                    self.extra += 1
+
+    def __len__(self):
+        return len(self.items)
+
+    def exact(self, i):
+        win, box, text = self.items[i]
+        return crop(win, box), text
+
+    def sample(self, rng):
+        win, box, text = self.items[rng.integers(len(self.items))]
+        img = camera(rng, win, strength=0.5) if rng.random() < 0.5 else win
+        return crop(img, jitter(rng, box)), text, None
 
 
 def region_index(code):

@@ -5,6 +5,8 @@
 Prints exact match and character accuracy on
   * the legible held-out real plates (splits.ro_plate_rows('val'), legible only: 59 crops, plain engine crop of
     the hand-drawn box, no jitter),
+  * the 48 hand-read plates from other countries of bench/web-plates-texts.jsonl (web-plates held-out sources; the
+    crop of the hand-drawn box),
   * a fixed-seed synthetic validation set, per region (rendered fresh; seed 12345, never in the training cache).
 With --onnx, the same crops also go through the exported model in onnxruntime-web (Node) so the shipped artefact is
 what is measured; the ONNX figures are printed next to the PyTorch ones.
@@ -98,6 +100,18 @@ def main():
             100 * e, 100 * c, agree, len(texts)))
     errors = [(t, p) for t, p in zip(texts, preds) if t != p]
     print("  errors (truth -> read): " + ", ".join("%s->%s" % e for e in errors))
+
+    web = D.RealWebPlates("val")
+    wx, wt = zip(*[web.exact(i) for i in range(len(web))])
+    wp = read_torch(net, list(wx))
+    e, c = score(wp, wt)
+    print("\nREAL held-out, other countries (bench/web-plates-texts.jsonl): n=%d  exact %.1f %%  char-acc %.1f %%" % (
+        len(wt), 100 * e, 100 * c))
+    if a.onnx:
+        po = read_onnx(a.onnx, list(wx))
+        e, c = score(po, wt)
+        print("  ONNX (onnxruntime-web): exact %.1f %%  char-acc %.1f %%" % (100 * e, 100 * c))
+    print("  errors (truth -> read): " + ", ".join("%s->%s" % (t, p) for t, p in zip(wt, wp) if t != p))
 
     rng = np.random.default_rng(a.seed)
     bgs = D.Backgrounds(np.random.default_rng(a.seed + 1), n=60)

@@ -73,6 +73,8 @@ def main():
     ap.add_argument("--cache", default="training/cache/ocr/*.npz")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--real", type=float, default=0.12, help="fraction of each batch from real train plates")
+    ap.add_argument("--web", type=float, default=0.0,
+                    help="fraction of each batch from the hand-read web-plates train plates (data.RealWebPlates)")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--width", type=float, default=0.75)
     ap.add_argument("--seed", type=int, default=0)
@@ -100,12 +102,24 @@ def main():
         src = torch.load(a.init, map_location="cpu")["model"]
         own = net.state_dict()
         ok = {k: v for k, v in src.items() if k in own and own[k].shape == v.shape}
+        # a region head with more regions appended: keep the rows of the regions both have
+        grown = [k for k, v in src.items() if k in own and k not in ok and v.dim() >= 1
+                 and own[k].shape[1:] == v.shape[1:] and own[k].shape[0] > v.shape[0]]
+        for k in grown:
+            t = own[k].clone()
+            t[:src[k].shape[0]] = src[k]
+            ok[k] = t
         own.update(ok)
         net.load_state_dict(own)
-        print("warm start from %s: %d/%d tensors" % (a.init, len(ok), len(own)), flush=True)
+        print("warm start from %s: %d/%d tensors (%d grown: %s)" % (a.init, len(ok), len(own), len(grown),
+                                                                 ", ".join(grown)), flush=True)
     print("params %d" % count_params(net), flush=True)
     real = D.RealPlates("train")
+    web = D.RealWebPlates("train") if a.web else None
+    if web is not None:
+        print("web-plates train: %d crops (%d from other exports)" % (len(web), web.extra), flush=True)
     val = D.RealPlates("val") if a.monitor_val else None
+    web_val = D.RealWebPlates("val") if a.monitor_val else None
     pool = ShardPool(a.cache)
     pool.refresh(rng)
     while not pool.keys:
@@ -114,6 +128,7 @@ def main():
         pool.refresh(rng)
     budget = a.minutes * 60
     n_real = int(round(a.batch * a.real))
+    n_web = int(round(a.batch * a.web))
     t_start = time.time() - elapsed
     t_log, seen, loss_acc, acc_acc, n_acc = time.time(), 0, 0.0, 0.0, 0
     net.train()
@@ -125,12 +140,13 @@ def main():
         lr = a.lr * min(1.0, (step + 1) / 300) * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y, r = pool.batch(rng, a.batch - n_real)
-        if n_real:
-            rx, rt, _ = zip(*[real.sample(rng) for _ in range(n_real)])
-            x = np.concatenate([x, np.stack(rx)])
-            y = np.concatenate([y, np.stack([D.encode(t) for t in rt])])
-            r = np.concatenate([r, np.full(n_real, REGIONS.index("ro"))])
+        x, y, r = pool.batch(rng, a.batch - n_real - n_web)
+        for n, src, reg in ((n_real, real, REGIONS.index("ro")), (n_web, web, -100)):  # -100: region unknown
+            if n:
+                rx, rt, _ = zip(*[src.sample(rng) for _ in range(n)])
+                x = np.concatenate([x, np.stack(rx)])
+                y = np.concatenate([y, np.stack([D.encode(t) for t in rt])])
+                r = np.concatenate([r, np.full(n, reg)])
         xt, yt, rt_ = to_tensor(x), torch.from_numpy(y), torch.from_numpy(r)
         chars, region = net.forward_logits(xt)
         if a.head == "slots":
@@ -164,8 +180,9 @@ def main():
         if step % 500 == 0:
             save(net, opt, step, time.time() - t_start, a, last)
             if val is not None:
-                print("  monitor: real-val exact %.3f  real-train exact %.3f" % (exact_match(net, val),
-                                                                               exact_match(net, real)), flush=True)
+                print("  monitor: real-val exact %.3f  real-train exact %.3f  web-val exact %.3f%s" % (
+                    exact_match(net, val), exact_match(net, real), exact_match(net, web_val),
+                    "  web-train exact %.3f" % exact_match(net, web) if web is not None else ""), flush=True)
     save(net, opt, step, time.time() - t_start, a, last)
     print("done: step %d, %.1f min" % (step, (time.time() - t_start) / 60), flush=True)
 
