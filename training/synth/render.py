@@ -9,8 +9,11 @@
 
 The plate is drawn at roughly 1 px per 1.25 mm (an EU plate is ~416 x 88 px), with the region's layout, colours and
 character format, a DIN-like or region-like font, and surface effects (embossed edge, screws, dirt, shadow, glare,
-night tint). Camera effects (perspective, scale, blur, noise, JPEG) are applied when the plate is put into a
-scene: see `training/synth/scene.py`. One plate takes a few ms.
+night tint). Regions: EU countries, GB, 16 US states, Brazil, a generic random plate, India ("in": MH12AB1234,
+DL3CAB1234, 22BH1234AA; white / yellow / green / black, HSRP hologram and "IND", 40 % two-line) and Indonesia ("id":
+B1234ABC; black or white, with a small expiry date below that is not part of the label). Camera effects
+(perspective, scale, blur, noise, JPEG) are applied when the plate is put into a scene: see
+`training/synth/scene.py`. One plate takes a few ms.
 
 Fonts: DINish (SIL OFL 1.1, from ../shared/fonts/dinish) and Debian font packages (fonts-opendin, fonts-bebas-neue,
 fonts-b612, fonts-league-spartan, fonts-dejavu-core, fonts-liberation2, fonts-urw-base35, fonts-roboto-unhinted).
@@ -158,14 +161,22 @@ def _rect(img, x0, y0, x1, y1, colour):
     img[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = colour
 
 
-def _border(img, width, colour, radius=0):
-    H, W = img.shape[:2]
+def _rounded(H, W, inset, r):
+    """Bool mask of the rectangle inset by `inset` px with corners of radius r."""
     m = np.zeros((H, W), np.uint8)
-    r = int(radius)
-    cv2.rectangle(m, (0, 0), (W - 1, H - 1), 255, -1)
-    inner = np.zeros((H, W), np.uint8)
-    cv2.rectangle(inner, (width, width), (W - 1 - width, H - 1 - width), 255, -1)
-    ring = (m > 0) & (inner == 0)
+    x0, y0, x1, y1 = inset, inset, W - 1 - inset, H - 1 - inset
+    r = int(max(0, min(r, (x1 - x0) / 2, (y1 - y0) / 2)))
+    cv2.rectangle(m, (x0 + r, y0), (x1 - r, y1), 255, -1)
+    cv2.rectangle(m, (x0, y0 + r), (x1, y1 - r), 255, -1)
+    for c in ((x0 + r, y0 + r), (x1 - r, y0 + r), (x0 + r, y1 - r), (x1 - r, y1 - r)) if r else ():
+        cv2.circle(m, c, r, 255, -1, lineType=cv2.LINE_AA)
+    return m > 127
+
+
+def _border(img, width, colour, radius=0, inset=0):
+    """A ring `width` px wide, `inset` px in from the edge, with rounded corners of `radius`."""
+    H, W = img.shape[:2]
+    ring = _rounded(H, W, inset, radius) & ~_rounded(H, W, inset + width, radius - width)
     img[ring] = colour
 
 
@@ -306,6 +317,31 @@ def fmt_generic(rng):
     return [s]
 
 
+# the big states first: 70 % of Indian plates draw from IN_STATES[:14]
+IN_STATES = ["MH", "DL", "KA", "TN", "KL", "UP", "GJ", "RJ", "HR", "PB", "AP", "TS", "WB", "MP", "OR", "OD", "BR",
+             "CH", "GA", "AS", "JH", "UK", "HP", "JK", "CG", "PY", "ML", "MN", "MZ", "NL", "SK", "TR", "AR", "LA"]
+ID_PREFIXES = ["B", "D", "F", "T", "E", "Z", "A", "AB", "AD", "AA", "AG", "AE", "H", "G", "K", "R", "BK", "BA", "BM",
+               "BH", "BG", "BN", "BE", "BD", "DK", "DR", "DA", "DB", "DD", "DE", "DG", "DH", "DL", "DM", "DN", "DT",
+               "EA", "EB", "KB", "KH", "KT", "KU", "L", "M", "N", "P", "S", "W", "PA"]
+
+
+def fmt_in(rng):
+    """[state, district, series, number] (series may be ""), or the BH series [year, "BH", number, letters]."""
+    if rng.random() < 0.05:
+        yy, n_l = str(int(rng.integers(21, 26))), int(rng.integers(1, 3))
+        return [yy, "BH", _pick(rng, DIGITS, 4), _pick(rng, NO_IOQ, n_l)]
+    st = str(rng.choice(IN_STATES[:14] if rng.random() < 0.7 else IN_STATES))
+    d = int(rng.integers(1, 14)) if st == "DL" else int(min(99, rng.exponential(18) + 1))
+    dist = str(d) if st == "DL" and rng.random() < 0.7 else "%02d" % d
+    series = _pick(rng, NO_IOQ, min(int(rng.choice(4, p=[0.05, 0.35, 0.5, 0.1])), 4 - len(dist)))  # 10 at most
+    return [st, dist, series, "%04d" % int(rng.integers(1, 10000))]
+
+
+def fmt_id(rng):
+    digits = str(int(rng.integers(1, 10 ** int(rng.choice([1, 2, 3, 4], p=[0.05, 0.1, 0.25, 0.6])))))
+    return [str(rng.choice(ID_PREFIXES)), digits, _pick(rng, NO_IOQ, int(rng.choice(4, p=[0.05, 0.15, 0.4, 0.4])))]
+
+
 # name, colour of the name (RGB 0..1), background(s), text colour, format, slogan
 US_STATES = {
     "ca": ("California", (0.75, 0.1, 0.1), [(0.97, 0.97, 0.97)], (0.05, 0.1, 0.45), "7LLLDDD", "DMV.CA.GOV"),
@@ -356,10 +392,10 @@ EU_FORMATS = {"de": fmt_de, "fr": fmt_fr, "it": fmt_it, "es": fmt_es, "nl": fmt_
               "be": fmt_be, "cz": fmt_cz, "se": fmt_se, "hu": fmt_hu, "bg": fmt_bg, "pt": fmt_pt}
 EU_CODE = {"de": "D", "fr": "F", "it": "I", "es": "E", "nl": "NL", "pl": "PL", "ro": "RO", "be": "B", "cz": "CZ",
            "se": "S", "hu": "H", "bg": "BG", "pt": "P"}
-REGIONS = EU_REGIONS + ["gb"] + ["us-" + s for s in US_STATES] + ["br", "generic"]
+REGIONS = EU_REGIONS + ["gb"] + ["us-" + s for s in US_STATES] + ["br", "generic", "in", "id"]  # append only
 # sampling weights when region is None (RO weighted up: it is what our real validation data is)
 _WEIGHTS = {"ro": 12.0, "de": 2.0, "gb": 2.0, "br": 1.5, "generic": 1.5, "fr": 1.2, "it": 1.2, "es": 1.2, "nl": 1.0,
-            "pl": 1.0}
+            "pl": 1.0, "in": 1.5, "id": 0.8}
 
 
 def region_weights():
@@ -626,6 +662,89 @@ def _plate_generic(rng, two_line):
     return img, _label(parts), 2 if two_line else 1
 
 
+def _in_hsrp(img, rng, path):
+    """Indian HSRP: a chrome hologram top-left and "IND" in blue below it; returns the margin's width."""
+    H, W = img.shape[:2]
+    mw = min(H * 0.34, W * 0.11)
+    c, r = (int(mw * 0.55), int(mw * 0.6)), int(mw * 0.34)
+    chrome = tuple(np.clip(np.array([0.62, 0.68, 0.8]) + rng.uniform(-0.1, 0.08, 3), 0, 1).tolist())
+    if rng.random() < 0.5:
+        cv2.circle(img, c, r, chrome, -1, lineType=cv2.LINE_AA)
+    else:
+        img[c[1] - r:c[1] + r, c[0] - r:c[0] + r][_rounded(2 * r, 2 * r, 0, r * 0.4)] = chrome
+    cv2.circle(img, c, max(1, r // 2), (0.85, 0.88, 0.95), max(1, r // 5), lineType=cv2.LINE_AA)
+    blue = (0.1, 0.25, 0.65)
+    if rng.random() < 0.7:  # "IND" turned 90 degrees, reading upwards
+        m = np.ascontiguousarray(np.rot90(_glyph_mask("IND", path)))
+        bw = max(2, int(mw * 0.36))
+        bh = max(2, min(int(H * 0.4), int(bw * m.shape[0] / m.shape[1])))
+        _blend(img, cv2.resize(m, (bw, bh), interpolation=cv2.INTER_AREA), int(c[0] - bw / 2), int(H * 0.88) - bh, blue)
+    else:
+        _text(img, "IND", path, (mw * 0.1, H * 0.7, mw, H * 0.7 + mw * 0.3), blue)
+    return mw
+
+
+def _plate_in(rng, two_line):
+    parts = [p for p in fmt_in(rng) if p]
+    F = fonts()
+    font = str(rng.choice(F[str(rng.choice(["narrow", "din", "us"], p=[0.5, 0.3, 0.2]))]))
+    bg, col, r = _white(rng), (0.04, 0.04, 0.05), rng.random()
+    if r < 0.25:  # commercial
+        bg = np.array([0.98, 0.8, 0.05]) + rng.uniform(-0.08, 0.02, 3)
+    elif r < 0.3:  # electric
+        bg, col = np.array([0.05, 0.45, 0.2]) + rng.uniform(-0.04, 0.04, 3), (1, 1, 1) if r < 0.28 else (1, 0.85, 0.1)
+    elif r < 0.33:  # rental
+        bg, col = np.array([0.05, 0.05, 0.06]), (1, 0.85, 0.1)
+    if two_line:
+        w, h = int(rng.uniform(260, 300)), int(rng.uniform(185, 210))
+    else:
+        w = int(rng.uniform(470, 520))
+        h = int(w / rng.uniform(4.3, 5.0))
+    img = _canvas(w, h, np.clip(bg, 0, 1), rng, gradient=rng.uniform(0, 0.04))
+    left = _in_hsrp(img, rng, F["small"][0]) if rng.random() < 0.5 else 0
+    sep = str(rng.choice([" ", "", "-", "."], p=[0.55, 0.25, 0.12, 0.08]))
+    m = w * 0.035
+    emb = rng.uniform(0, 0.3)
+    if not two_line:
+        s = parts[0] + str(rng.choice([sep, ""])) + parts[1] + sep + sep.join(parts[2:])
+        ch = h * rng.uniform(0.62, 0.74)
+        y0 = (h - ch) / 2 + rng.uniform(-1, 1) * h * 0.03
+        _text(img, s, font, (left + m, y0, w - m, y0 + ch), col, squeeze=rng.uniform(0.85, 1.1), emboss=emb)
+        lines = [s]
+    else:
+        k = 3 if len(parts) == 4 and parts[1] != "BH" and rng.random() < 0.2 else 2
+        j = " " if sep == "." else sep
+        lines = [j.join(parts[:k]), j.join(parts[k:])]
+        ch = h * 0.36
+        for y, s in zip((0.08, 0.55), lines):
+            _text(img, s, font, (left + m, h * y, w - m, h * y + ch), col, emboss=emb)
+    return img, _label(lines), len(lines)
+
+
+def _plate_id(rng):
+    parts = fmt_id(rng)
+    F = fonts()
+    font = str(rng.choice(F["din"] if rng.random() < 0.6 else F["narrow"]))
+    if rng.random() < 0.65:  # old style: white / silver on black
+        bg, col = np.array([0.06, 0.06, 0.07]) + rng.uniform(0, 0.06), tuple([float(rng.uniform(0.78, 0.97))] * 3)
+    else:
+        bg, col = _white(rng), (0.04, 0.04, 0.05)
+    w, h = int(rng.uniform(400, 440)), int(rng.uniform(110, 128))
+    img = _canvas(w, h, np.clip(bg, 0, 1), rng, gradient=rng.uniform(0, 0.04))
+    if rng.random() < 0.85:  # raised rim with round corners
+        _border(img, max(2, int(h * 0.03)), col, radius=h * 0.15, inset=int(h * rng.uniform(0.03, 0.07)))
+    s = " ".join(p for p in parts if p)
+    ch = h * rng.uniform(0.48, 0.56)
+    y0 = h * rng.uniform(0.1, 0.14)
+    _text(img, s, font, (w * 0.06, y0, w * 0.94, y0 + ch), col, squeeze=rng.uniform(0.9, 1.15),
+          emboss=rng.uniform(0, 0.3))
+    if rng.random() < 0.3:
+        _rect(img, w * 0.08, h * 0.7, w * 0.92, h * 0.7 + max(1, h * 0.015), col)
+    exp = "%02d%s%02d" % (rng.integers(1, 13), rng.choice([".", " "]), rng.integers(22, 31))  # expiry: not read
+    _text(img, exp, str(rng.choice([font, F["small"][0]])), (w * 0.38, h * 0.74, w * 0.62, h * 0.88), col)
+    return img, _label(parts), 1
+
+
 # --------------------------------------------------------------------------------------------------- surface fx
 
 def _surface(img, rng, night=False):
@@ -681,7 +800,8 @@ def render_plate(rng, region=None, effects=True, night=None, two_line=None):
         region = str(rng.choice(EU_REGIONS))
     region = region.lower()
     if two_line is None:
-        two_line = rng.random() < (0.12 if region in ("gb", "br", "generic", "de", "ro", "fr", "it", "pl") else 0.05)
+        two_line = rng.random() < (0.4 if region == "in" else
+                                   0.12 if region in ("gb", "br", "generic", "de", "ro", "fr", "it", "pl") else 0.05)
     if region in EU_FORMATS:
         img, text, lines = _plate_eu(rng, region, two_line)
     elif region == "gb":
@@ -692,6 +812,10 @@ def render_plate(rng, region=None, effects=True, night=None, two_line=None):
         img, text, lines = _plate_br(rng, two_line)
     elif region == "generic":
         img, text, lines = _plate_generic(rng, two_line)
+    elif region == "in":
+        img, text, lines = _plate_in(rng, two_line)
+    elif region == "id":
+        img, text, lines = _plate_id(rng)  # one line only (two_line is ignored)
     else:
         raise ValueError("unknown region %r (one of %s)" % (region, ", ".join(REGIONS)))
     if effects:
