@@ -207,7 +207,8 @@ class RealWebPlates:
                 if e["file"] == r["file"]:
                     continue
                 im2 = _read_rgb(os.path.join(WEB_DIR, e["file"]))
-                if not _mirrored(im, im2) and (_at_edge(e["plates"][0], im2) <= _at_edge(r["box"], im)):
+                cut = _at_edge(e["plates"][0], im2) and not _at_edge(r["box"], im)  # the export cut the plate
+                if not cut and not _mirrored(im, im2):
                     self.items.append(_window(im2, e["plates"][0]) + (r["text"],))
                     self.extra += 1
 
