@@ -186,21 +186,21 @@ class RealWebPlates:
     """Hand-read web-plates plates (many countries; 300x300 photos stretched by the dataset's export).
 
     split "train": training/ocr/web_plates_train_texts.jsonl (training sources only, training/ocr/label_web.py), plus
-    the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val": bench/web-plates-texts.jsonl
-    (held-out sources; never trained on)."""
+    the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val":
+    bench/web-plates-texts.jsonl (held-out sources; never trained on)."""
 
     def __init__(self, split="train"):
         rows = splits.read_jsonl(WEB_TRAIN_TEXTS if split == "train" else WEB_VAL_TEXTS)
-        by_source = {}
+        by_file, by_source = {}, {}
         if split == "train":
             for r in splits.web_rows("train"):
+                by_file[r["file"]] = r
                 by_source.setdefault(r["source"], []).append(r)
         self.items, self.extra = [], 0
         for r in rows:
             im = _read_rgb(os.path.join(WEB_DIR, r["file"]))
             self.items.append(_window(im, r["box"]) + (r["text"],))
-            src = r["file"].split("/")[-1].split(".rf.")[0]
-            exports = by_source.get(src, [])
+            exports = by_source.get(by_file[r["file"]]["source"], []) if r["file"] in by_file else []
             if not exports or any(len(e["plates"]) != 1 for e in exports):
                 continue
             for e in exports:

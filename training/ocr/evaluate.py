@@ -67,6 +67,28 @@ def read_onnx(onnx_path, xs, workdir="training/runs/eval"):
     return json.loads(res.stdout)
 
 
+def real_set(net, onnx, title, data, groups=()):
+    """Exact match and char-acc on the plain engine crops of a real set (RealPlates / RealWebPlates), per group
+    (name, [bool per item]), through PyTorch and, with `onnx`, the exported model; then the misreads."""
+    xs, texts = zip(*[data.exact(i) for i in range(len(data))])
+    preds = read_torch(net, list(xs))
+    em, ca = score(preds, texts)
+    print("\n%s: n=%d  exact %.1f %%  char-acc %.1f %%" % (title, len(texts), 100 * em, 100 * ca))
+    for name, sel in groups:
+        p = [x for x, s in zip(preds, sel) if s]
+        t = [x for x, s in zip(texts, sel) if s]
+        if t:
+            e, c = score(p, t)
+            print("  %-5s n=%d  exact %.1f %%  char-acc %.1f %%" % (name, len(t), 100 * e, 100 * c))
+    if onnx:
+        po = read_onnx(onnx, list(xs))
+        e, c = score(po, texts)
+        agree = sum(p == q for p, q in zip(po, preds))
+        print("  ONNX (onnxruntime-web): exact %.1f %%  char-acc %.1f %%  (same reading as PyTorch on %d/%d)" % (
+            100 * e, 100 * c, agree, len(texts)))
+    print("  errors (truth -> read): " + ", ".join("%s->%s" % (t, p) for t, p in zip(texts, preds) if t != p))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default="training/runs/ocr/last.pt")
@@ -80,38 +102,10 @@ def main():
     print("checkpoint %s: step %d, %.1f min of training" % (a.ckpt, ck["step"], ck["elapsed"] / 60))
 
     real = D.RealPlates("val")
-    xs, texts = zip(*[real.exact(i) for i in range(len(real))])
     night = ["night" in it[3]["file"] for it in real.items]
-    preds = read_torch(net, list(xs))
-    em, ca = score(preds, texts)
-    print("\nREAL held-out (ro-dashcam val, legible): n=%d  exact %.1f %%  char-acc %.1f %%" % (len(texts), 100 * em,
-                                                                                               100 * ca))
-    for name, sel in (("day", [not n for n in night]), ("night", night)):
-        p = [x for x, s in zip(preds, sel) if s]
-        t = [x for x, s in zip(texts, sel) if s]
-        if t:
-            e, c = score(p, t)
-            print("  %-5s n=%d  exact %.1f %%  char-acc %.1f %%" % (name, len(t), 100 * e, 100 * c))
-    if a.onnx:
-        po = read_onnx(a.onnx, list(xs))
-        e, c = score(po, texts)
-        agree = sum(p == q for p, q in zip(po, preds))
-        print("  ONNX (onnxruntime-web): exact %.1f %%  char-acc %.1f %%  (same reading as PyTorch on %d/%d)" % (
-            100 * e, 100 * c, agree, len(texts)))
-    errors = [(t, p) for t, p in zip(texts, preds) if t != p]
-    print("  errors (truth -> read): " + ", ".join("%s->%s" % e for e in errors))
-
-    web = D.RealWebPlates("val")
-    wx, wt = zip(*[web.exact(i) for i in range(len(web))])
-    wp = read_torch(net, list(wx))
-    e, c = score(wp, wt)
-    print("\nREAL held-out, other countries (bench/web-plates-texts.jsonl): n=%d  exact %.1f %%  char-acc %.1f %%" % (
-        len(wt), 100 * e, 100 * c))
-    if a.onnx:
-        po = read_onnx(a.onnx, list(wx))
-        e, c = score(po, wt)
-        print("  ONNX (onnxruntime-web): exact %.1f %%  char-acc %.1f %%" % (100 * e, 100 * c))
-    print("  errors (truth -> read): " + ", ".join("%s->%s" % (t, p) for t, p in zip(wt, wp) if t != p))
+    real_set(net, a.onnx, "REAL held-out (ro-dashcam val, legible)", real,
+             (("day", [not n for n in night]), ("night", night)))
+    real_set(net, a.onnx, "REAL held-out, other countries (bench/web-plates-texts.jsonl)", D.RealWebPlates("val"))
 
     rng = np.random.default_rng(a.seed)
     bgs = D.Backgrounds(np.random.default_rng(a.seed + 1), n=60)

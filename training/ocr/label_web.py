@@ -26,8 +26,6 @@ from training.common import splits  # noqa: E402
 from training.ocr import data as D  # noqa: E402
 
 OUT = "training/runs/label"
-TEXTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web_plates_train_texts.jsonl")
-WEB_DIR = os.path.join(splits.DATA, "web-plates")
 
 
 def candidates(min_width):
@@ -55,7 +53,7 @@ def sheets(a):
     xs = []
     for c in cands:
         if c["file"] not in imgs:
-            imgs[c["file"]] = D._read_rgb(os.path.join(WEB_DIR, c["file"]))
+            imgs[c["file"]] = D._read_rgb(os.path.join(D.WEB_DIR, c["file"]))
         xs.append(D.crop(imgs[c["file"]], c["box"]))
     reads = read_torch(net, xs)
     for c, r in zip(cands, reads):
@@ -89,8 +87,7 @@ def sheets(a):
 def merge(a):
     with open(os.path.join(OUT, "candidates.json")) as f:
         cands = json.load(f)
-    bench = os.path.join(os.path.dirname(TEXTS), "..", "..", "bench", "web-plates-texts.jsonl")
-    held = {json.loads(line)["text"] for line in open(bench) if line.strip()}
+    held = {r["text"] for r in splits.read_jsonl(D.WEB_VAL_TEXTS)}
     out, dropped = [], []
     for line in open(a.answers):
         parts = line.split()
@@ -103,11 +100,11 @@ def merge(a):
             dropped.append(text)
             continue
         out.append({"file": c["file"], "index": c["index"], "box": c["box"], "text": text})
-    with open(TEXTS, "w") as f:
+    with open(D.WEB_TRAIN_TEXTS, "w") as f:
         for o in out:
             f.write(json.dumps(o) + "\n")
     print("%d readings -> %s (%d dropped: their text is in the held-out set: %s)" % (
-        len(out), TEXTS, len(dropped), " ".join(dropped)))
+        len(out), D.WEB_TRAIN_TEXTS, len(dropped), " ".join(dropped)))
 
 
 def main():
