@@ -20,6 +20,7 @@ function watchSecurity(page: Page) {
   const workers: Promise<unknown>[] = [];
   // The workers with a listener (not ORT's thread workers: one blocked in a wait would never answer an evaluate).
   const watched: import('@playwright/test').Worker[] = [];
+  const watchedNames: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`page: ${m.text()}`);
   });
@@ -27,20 +28,21 @@ function watchSecurity(page: Page) {
     w.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(`worker: ${m.text()}`);
     });
-    workers.push(
-      w
-        .evaluate(() => {
-          if (self.name.startsWith('em-pthread')) return false;
-          const g = self as unknown as { __cspViolations?: string[] };
-          g.__cspViolations = [];
-          self.addEventListener('securitypolicyviolation', (e) =>
-            g.__cspViolations!.push(`${e.violatedDirective} ${e.blockedURI}`),
-          );
-          return true;
-        })
-        .then((ok) => ok && watched.push(w))
-        .catch(() => undefined),
-    );
+    // ORT's thread workers are asked too (a worker's name is only known inside it), but one that is already
+    // blocked in a wait never answers: each probe gives up after 10 s instead of holding up collect() for ever.
+    const probe = w
+      .evaluate(() => {
+        if (self.name.startsWith('em-pthread')) return null;
+        const g = self as unknown as { __cspViolations?: string[] };
+        g.__cspViolations = [];
+        self.addEventListener('securitypolicyviolation', (e) =>
+          g.__cspViolations!.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
+        return self.name;
+      })
+      .then((name) => name !== null && (watched.push(w), watchedNames.push(name)))
+      .catch(() => undefined);
+    workers.push(Promise.race([probe, new Promise((r) => setTimeout(r, 10_000))]));
   });
   const ready = page.addInitScript(() => {
     const g = window as unknown as { __cspViolations: string[] };
@@ -56,7 +58,7 @@ function watchSecurity(page: Page) {
     const fromWorkers = await Promise.all(
       watched.filter((w) => page.workers().includes(w)).map((w) => w.evaluate(() => (self as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => [])),
     );
-    return { violations: [...violations, ...fromPage, ...fromWorkers.flat()], consoleErrors: [...consoleErrors] };
+    return { violations: [...violations, ...fromPage, ...fromWorkers.flat()], consoleErrors: [...consoleErrors], watched: [...watchedNames] };
   };
   /** Keeps what the current document saw before a navigation replaces it. */
   const keep = async () => {
@@ -157,6 +159,7 @@ test.describe('in the chromium project', () => {
     await context.setOffline(false);
 
     const seen = await sec.collect();
+    expect(seen.watched).toContain('alpr-reader'); // the reader's worker was listened to
     expect(seen.violations).toEqual([]);
     expect(seen.consoleErrors).toEqual([]);
     expect(problems).toEqual([]);
@@ -238,6 +241,7 @@ test.describe('in the chromium project', () => {
     await expect(page.locator('#out')).toContainText('"filename": "tiny_ro_360x240.png"');
     expect(await el.evaluate((n) => getComputedStyle(n.shadowRoot!.querySelector('.zone')!).borderStyle)).toBe('dashed');
     const seen = await sec.collect();
+    expect(seen.watched).toContain('alpr-widget'); // the reader's worker was listened to
     expect(seen.violations).toEqual([]);
     expect(seen.consoleErrors).toEqual([]);
     expect(problems).toEqual([]);
@@ -321,6 +325,7 @@ test.describe('the widget under a host page policy', () => {
     expect(await el.evaluate((n) => n.shadowRoot!.querySelectorAll('img').length)).toBe(0);
     expect(await el.evaluate((n) => getComputedStyle(n.shadowRoot!.querySelector('.zone')!).borderStyle)).toBe('dashed');
     const seen = await sec.collect();
+    expect(seen.watched).toContain('alpr-widget'); // the reader's worker was listened to
     expect(seen.violations).toEqual([]);
     expect(seen.consoleErrors).toEqual([]);
     expect(problems).toEqual([]);
