@@ -126,6 +126,13 @@ def synth_sample(rng, bgs, region=None, squeeze=0.0, max_roll=4.0):
     return crop(img, jitter(rng, box)), p["text"], p["region"]
 
 
+def turn(rng, img, box, max_deg):
+    """The picture turned by a random angle (up to ±max_deg) about the box's centre; the box stays where it is."""
+    c = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    M = cv2.getRotationMatrix2D(c, float(rng.uniform(-max_deg, max_deg)), 1.0)
+    return cv2.warpAffine(img, M, (img.shape[1], img.shape[0]), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
 def _window(im, box):
     """The part of `im` around `box` that any jittered, padded crop can reach, and the box in its coordinates."""
     x0, y0, x1, y1 = box
@@ -187,9 +194,12 @@ class RealWebPlates:
 
     split "train": training/ocr/web_plates_train_texts.jsonl (training sources only, training/ocr/label_web.py), plus
     the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val":
-    bench/web-plates-texts.jsonl (held-out sources; never trained on)."""
+    bench/web-plates-texts.jsonl (held-out sources; never trained on). `geo`: probability that a training sample is
+    also turned (up to ±4°) and/or low in horizontal resolution (squeeze_x): the hand-read crops are few, and the
+    reader learns them by heart without it."""
 
-    def __init__(self, split="train"):
+    def __init__(self, split="train", geo=0.0):
+        self.geo = geo
         rows = splits.read_jsonl(WEB_TRAIN_TEXTS if split == "train" else WEB_VAL_TEXTS)
         by_file, by_source = {}, {}
         if split == "train":
@@ -221,6 +231,10 @@ class RealWebPlates:
 
     def sample(self, rng):
         win, box, text = self.items[rng.integers(len(self.items))]
+        if self.geo and rng.random() < self.geo:
+            win = turn(rng, win, box, 4.0)
+            if rng.random() < 0.5:
+                win = squeeze_x(rng, win, lo=0.5)
         img = camera(rng, win, strength=0.5) if rng.random() < 0.5 else win
         return crop(img, jitter(rng, box)), text, None
 

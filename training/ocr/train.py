@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--real", type=float, default=0.12, help="fraction of each batch from real train plates")
     ap.add_argument("--web", type=float, default=0.0,
                     help="fraction of each batch from the hand-read web-plates train plates (data.RealWebPlates)")
+    ap.add_argument("--web-geo", type=float, default=0.0,
+                    help="probability of turning / squeezing a hand-read web crop (data.RealWebPlates geo)")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--width", type=float, default=0.75)
     ap.add_argument("--seed", type=int, default=0)
@@ -115,7 +117,7 @@ def main():
                                                                  ", ".join(grown)), flush=True)
     print("params %d" % count_params(net), flush=True)
     real = D.RealPlates("train")
-    web = D.RealWebPlates("train") if a.web else None
+    web = D.RealWebPlates("train", geo=a.web_geo) if a.web else None
     if web is not None:
         print("web-plates train: %d crops (%d from other exports)" % (len(web), web.extra), flush=True)
     val = D.RealPlates("val") if a.monitor_val else None

@@ -67,3 +67,19 @@ class WebLabelsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TurnTest(unittest.TestCase):
+    def test_turn_rotates_about_the_box_centre(self):
+        img = np.zeros((60, 100, 3), np.uint8)
+        img[28:33, 20:80] = 255  # a horizontal bar centred on the box
+        box = (20.0, 20.0, 80.0, 40.0)
+        rng = np.random.default_rng(3)
+        same = D.turn(rng, img, box, 0.0)
+        np.testing.assert_array_equal(same, img)
+        turned = D.turn(np.random.default_rng(4), img, box, 4.0)  # 3.5°
+        self.assertEqual(turned.shape, img.shape)
+        self.assertGreater(turned[30, 50].min(), 200)  # the centre stays put
+        # the bar's ends move up or down: the rows it covers at its left and right ends differ
+        rows_at = lambda x: set(np.nonzero(turned[:, x, 0] > 127)[0])
+        self.assertNotEqual(rows_at(22), rows_at(77))
