@@ -195,8 +195,8 @@ class RealWebPlates:
     split "train": training/ocr/web_plates_train_texts.jsonl (training sources only, training/ocr/label_web.py), plus
     the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val":
     bench/web-plates-texts.jsonl (held-out sources; never trained on). `geo`: probability that a training sample is
-    also turned (up to ±4°) and/or low in horizontal resolution (squeeze_x): the hand-read crops are few, and the
-    reader learns them by heart without it."""
+    also turned (up to ±4°, `turn`), and then, half of the time, low in horizontal resolution (`squeeze_x`): the
+    hand-read crops are few, and the reader learns them by heart sooner without it."""
 
     def __init__(self, split="train", geo=0.0):
         self.geo = geo
