@@ -19,8 +19,7 @@ function watchSecurity(page: Page) {
   const consoleErrors: string[] = [];
   const workers: Promise<unknown>[] = [];
   // The workers with a listener (not ORT's thread workers: one blocked in a wait would never answer an evaluate).
-  const watched: import('@playwright/test').Worker[] = [];
-  const watchedNames: string[] = [];
+  const watched: { worker: import('@playwright/test').Worker; name: string }[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`page: ${m.text()}`);
   });
@@ -40,7 +39,7 @@ function watchSecurity(page: Page) {
         );
         return self.name;
       })
-      .then((name) => name !== null && (watched.push(w), watchedNames.push(name)))
+      .then((name) => name !== null && watched.push({ worker: w, name }))
       .catch(() => undefined);
     workers.push(Promise.race([probe, new Promise((r) => setTimeout(r, 10_000))]));
   });
@@ -56,9 +55,9 @@ function watchSecurity(page: Page) {
     await Promise.all(workers);
     const fromPage = await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
     const fromWorkers = await Promise.all(
-      watched.filter((w) => page.workers().includes(w)).map((w) => w.evaluate(() => (self as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => [])),
+      watched.filter(({ worker }) => page.workers().includes(worker)).map(({ worker }) => worker.evaluate(() => (self as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => [])),
     );
-    return { violations: [...violations, ...fromPage, ...fromWorkers.flat()], consoleErrors: [...consoleErrors], watched: [...watchedNames] };
+    return { violations: [...violations, ...fromPage, ...fromWorkers.flat()], consoleErrors: [...consoleErrors], watched: watched.map((w) => w.name) };
   };
   /** Keeps what the current document saw before a navigation replaces it. */
   const keep = async () => {
