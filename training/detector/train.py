@@ -81,6 +81,20 @@ def box_loss(raw, ltrb, w):
     return ((1 - giou) * ww).sum() / ww.sum() + 0.1 * (l1 * ww).sum() / ww.sum()
 
 
+def distill_loss(logits, raw, t_logits, t_raw, heat):
+    """The teacher's centre map as soft targets (binary KL per cell, normalised like the focal loss: by the number
+    of labelled centres), and its box distances (L1 on log-distances) wherever it sees a plate, weighted by its
+    score."""
+    t = torch.sigmoid(t_logits)
+    kl = F.binary_cross_entropy_with_logits(logits, t, reduction="none") - \
+        F.binary_cross_entropy_with_logits(t_logits, t, reduction="none")
+    n = heat.eq(1).float().sum().clamp(min=1)
+    kc = kl.sum() / n
+    w = t * (t > 0.1).float()
+    kb = ((raw - t_raw).abs().sum(1, keepdim=True) * w).sum() / w.sum().clamp(min=1e-6)
+    return kc, kb
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=70)
@@ -93,14 +107,28 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init", default="", help="start from this checkpoint's weights (EMA), fresh optimiser and schedule")
     ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--teacher", default="", help="distil from this checkpoint (e.g. the one a pruned net came from)")
+    ap.add_argument("--kd", type=float, default=1.0, help="weight of the distillation loss")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     os.makedirs(args.run, exist_ok=True)
     last = os.path.join(args.run, "last.pt")
 
-    det = Detector()
-    ema = Detector()
+    # a pruned net (prune.py) keeps its own widths: from this run's checkpoint, else from --init
+    arch_from = last if os.path.exists(last) else args.init
+    arch = torch.load(arch_from, map_location="cpu").get("arch", {}) if arch_from else {}
+    det = Detector(**arch)
+    ema = Detector(**arch)
+    teacher = None
+    if args.teacher:
+        ts = torch.load(args.teacher, map_location="cpu")
+        teacher = Detector(**ts.get("arch", {}))
+        teacher.load_state_dict(ts.get("ema") or ts["model"])
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        print(f"distilling from {args.teacher} (weight {args.kd})", flush=True)
     ema.load_state_dict(det.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -147,6 +175,11 @@ def main():
         lc = focal_loss(logits[:, 0], heat, ign)
         lb = box_loss(raw, ltrb, wb)
         loss = lc + 2.0 * lb
+        if teacher is not None:
+            with torch.no_grad():
+                t_logits, t_raw = teacher.forward_raw(x)
+            kc, kb = distill_loss(logits, raw, t_logits, t_raw, heat)
+            loss = loss + args.kd * (kc + kb)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(det.parameters(), 5.0)

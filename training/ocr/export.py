@@ -17,7 +17,7 @@ from training.ocr.data import CROP_PAD  # noqa: E402
 
 def load(ckpt_path):
     ck = torch.load(ckpt_path, map_location="cpu")
-    net = PlateOCR(len(ck["regions"]), width=ck.get("width", 1.0), head=ck.get("head", "slots"))
+    net = PlateOCR(len(ck["regions"]), width=ck.get("width", 1.0), head=ck.get("head", "slots"), chans=ck.get("chans"))
     net.load_state_dict(ck["model"])
     net.eval()
     return net, ck

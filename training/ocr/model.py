@@ -27,28 +27,34 @@ def cbr(cin, cout, stride=1, k=3):
 
 
 class PlateOCR(nn.Module):
-    def __init__(self, n_regions, slots=SLOTS, n_chars=len(ALPHABET) + 1, width=1.0, head="ctc"):
+    def __init__(self, n_regions, slots=SLOTS, n_chars=len(ALPHABET) + 1, width=1.0, head="ctc", chans=None):
+        """chans: the 8 convolutions' output channels (a pruned net, training/ocr/prune.py); otherwise they follow
+        from width."""
         super().__init__()
-        c = [int(round(v * width)) for v in (24, 40, 64, 96, 128)]
+        if chans is None:
+            c = [int(round(v * width)) for v in (24, 40, 64, 96, 128)]
+            chans = (c[0], c[1], c[1], c[2], c[2], c[3], c[3], c[4])
+        k = self.chans = tuple(int(v) for v in chans)
+        assert len(k) == 8, chans
         self.slots, self.n_chars, self.head = slots, n_chars, head
         self.features = nn.Sequential(
-            cbr(3, c[0], 2),            # 32 x 80
-            cbr(c[0], c[1], 2),         # 16 x 40
-            cbr(c[1], c[1]),
-            cbr(c[1], c[2], 2),         # 8 x 20
-            cbr(c[2], c[2]),
-            cbr(c[2], c[3], (2, 1)),    # 4 x 20
-            cbr(c[3], c[3]),
-            cbr(c[3], c[4], (1, 2) if head == "slots" else 1),  # 4 x 10 (slots) / 4 x 20 (ctc)
+            cbr(3, k[0], 2),            # 32 x 80
+            cbr(k[0], k[1], 2),         # 16 x 40
+            cbr(k[1], k[2]),
+            cbr(k[2], k[3], 2),         # 8 x 20
+            cbr(k[3], k[4]),
+            cbr(k[4], k[5], (2, 1)),    # 4 x 20
+            cbr(k[5], k[6]),
+            cbr(k[6], k[7], (1, 2) if head == "slots" else 1),  # 4 x 10 (slots) / 4 x 20 (ctc)
         )
         if head == "slots":
-            self.squeeze = cbr(c[4], SQUEEZE, k=1)
+            self.squeeze = cbr(k[7], SQUEEZE, k=1)
             self.drop = nn.Dropout(0.2)
             self.chars = nn.Linear(SQUEEZE * 4 * 10, slots * n_chars)
         else:
             self.drop = nn.Dropout(0.1)
-            self.chars = nn.Conv2d(c[4], n_chars, 1)
-        self.region = nn.Linear(c[4], n_regions)
+            self.chars = nn.Conv2d(k[7], n_chars, 1)
+        self.region = nn.Linear(k[7], n_regions)
 
     def forward_logits(self, x):
         """x: float [N, 3, H, W] in 0..1. Returns (char logits, region logits).

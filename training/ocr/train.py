@@ -22,13 +22,18 @@ from training.synth.render import REGIONS  # noqa: E402
 
 
 class ShardPool:
-    def __init__(self, pattern, keep=60):
-        self.pattern, self.keep = pattern, keep
+    def __init__(self, pattern, keep=60, rotate=10):
+        self.pattern, self.keep, self.rotate = pattern, keep, rotate
         self.loaded = {}
 
     def refresh(self, rng):
+        """Load shards not yet seen (at most `rotate` at a time once the pool is full, picked at random, so a large
+        cache on disk is never read into memory at once), then drop random old ones down to `keep`."""
         files = sorted(f for f in glob.glob(self.pattern) if not f.endswith(".tmp.npz"))
         new = [f for f in files if f not in self.loaded]
+        room = max(self.keep - len(self.loaded), self.rotate)
+        if len(new) > room:
+            new = sorted(rng.choice(new, room, replace=False))
         for f in new:
             try:
                 z = np.load(f)
@@ -82,6 +87,10 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--head", default="ctc", choices=["ctc", "slots"])
     ap.add_argument("--init", default=None, help="warm start from this checkpoint (matching shapes only)")
+    ap.add_argument("--teacher", default=None,
+                    help="distil from this checkpoint (a ctc reader, e.g. the one a pruned net came from)")
+    ap.add_argument("--kd", type=float, default=1.0, help="weight of the distillation loss")
+    ap.add_argument("--kd-t", type=float, default=2.0, help="distillation temperature")
     ap.add_argument("--monitor_val", action="store_true",
                     help="log exact match on the held-out real plates (monitoring only, never used for selection)")
     a = ap.parse_args()
@@ -89,10 +98,24 @@ def main():
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed + int(time.time()) % 100000)
     os.makedirs(a.run, exist_ok=True)
-    net = PlateOCR(len(REGIONS), width=a.width, head=a.head)
+    last = os.path.join(a.run, "last.pt")
+    # a pruned net (prune.py) keeps its own channel counts: from this run's checkpoint, else from --init
+    arch_from = last if os.path.exists(last) else a.init
+    chans = torch.load(arch_from, map_location="cpu").get("chans") if arch_from else None
+    net = PlateOCR(len(REGIONS), width=a.width, head=a.head, chans=chans)
+    teacher = None
+    if a.teacher:
+        tk = torch.load(a.teacher, map_location="cpu")
+        teacher = PlateOCR(len(tk["regions"]), width=tk.get("width", 1.0), head=tk.get("head", "slots"),
+                           chans=tk.get("chans"))
+        teacher.load_state_dict(tk["model"])
+        teacher.eval()
+        assert teacher.head == a.head == "ctc" and list(tk["regions"]) == list(REGIONS), "teacher must match"
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        print("distilling from %s (weight %.2f, temperature %.1f)" % (a.teacher, a.kd, a.kd_t), flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     step, elapsed = 0, 0.0
-    last = os.path.join(a.run, "last.pt")
     if os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         net.load_state_dict(ck["model"])
@@ -164,6 +187,14 @@ def main():
                 from training.ocr.model import ctc_to_slots
                 hit = (ctc_to_slots(torch.softmax(chars, -1), yt.shape[1]).argmax(-1) == yt).all(1)
         loss = loss + 0.1 * F.cross_entropy(region, rt_)
+        if teacher is not None:
+            # the teacher's per-step character distributions (same 40 steps) as soft targets
+            with torch.no_grad():
+                t_chars, _ = teacher.forward_logits(xt)
+            tt = a.kd_t
+            kd = F.kl_div(F.log_softmax(chars / tt, -1), F.log_softmax(t_chars / tt, -1), log_target=True,
+                          reduction="none").sum(-1).mean() * tt * tt
+            loss = loss + a.kd * kd
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -193,7 +224,7 @@ def save(net, opt, step, elapsed, a, path):
     tmp = path + ".tmp"
     torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed,
                 "regions": REGIONS, "alphabet": ALPHABET, "width": a.width,
-                "head": a.head}, tmp)
+                "head": a.head, "chans": list(net.chans)}, tmp)
     os.replace(tmp, path)
 
 
