@@ -2,7 +2,8 @@
 // Two or more folders of models timed side by side on onnxruntime-web's WASM backend under Node: every folder's
 // detector and reader are loaded in one process per thread count, and their runs alternate (A, B, A, B, ...), so a
 // slow spell of this shared VM falls on all of them alike. Prints median and min ms per run of the detector at
-// the fast (640×384) and default (960×544) inputs of a 1280×720 photo, and per plate of the reader at batch 8.
+// the fast (640×384) and default (960×544) inputs of a 1280×720 photo, and per plate of the reader at batch 1 (one
+// plate in the photo) and 8.
 //
 //   node bench/compare-models.mjs --models models --models /tmp/other [--threads 1,2] [--runs 40]
 import { execFileSync } from 'node:child_process';
@@ -37,9 +38,11 @@ async function child(threads) {
     }
     const side = JSON.parse(readFileSync(join(dir, 'ocr.json'), 'utf8'));
     const ocr = await ort.InferenceSession.create(readFileSync(join(dir, 'ocr.onnx')), { executionProviders: ['wasm'] });
-    const feeds = { [side.input]: new ort.Tensor('uint8', noise(OCR_BATCH * side.height * side.width * 3),
-      [OCR_BATCH, side.height, side.width, 3]) };
-    jobs.push({ dir, what: `reader, per plate (batch ${OCR_BATCH})`, session: ocr, feeds, per: OCR_BATCH });
+    for (const n of [1, OCR_BATCH]) {
+      const feeds = { [side.input]: new ort.Tensor('uint8', noise(n * side.height * side.width * 3),
+        [n, side.height, side.width, 3]) };
+      jobs.push({ dir, what: `reader, per plate (batch ${n})`, session: ocr, feeds, per: n });
+    }
   }
   for (const j of jobs) for (let i = 0; i < WARM; i++) await j.session.run(j.feeds);
   for (const j of jobs) j.times = [];
