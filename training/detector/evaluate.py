@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
 from common import splits  # noqa: E402
-from model import STRIDE, Detector, Exported  # noqa: E402
+from model import STRIDE, Exported, load_checkpoint  # noqa: E402
 
 NMS_IOU = 0.45
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
@@ -176,9 +176,7 @@ def evaluate(runner, data, sizes, thresholds=THRESHOLDS, min_thr=0.1, keep_dets=
 
 
 def load_runner(ckpt):
-    state = torch.load(ckpt, map_location="cpu")
-    det = Detector(**state.get("arch", {}))
-    det.load_state_dict(state.get("ema") or state["model"])
+    det, state = load_checkpoint(ckpt)
     return Runner(det), state
 
 

@@ -12,17 +12,15 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from model import STRIDE, Detector, Exported, n_params  # noqa: E402
+from model import STRIDE, Detector, Exported, load_checkpoint, n_params  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def build(ckpt):
     if ckpt:
-        state = torch.load(ckpt, map_location="cpu")
-        det = Detector(**state.get("arch", {}))
-        det.load_state_dict(state.get("ema") or state["model"])
-        return det.eval().fold_input_norm(), state
+        det, state = load_checkpoint(ckpt)
+        return det.fold_input_norm(), state
     return Detector().eval().fold_input_norm(), {}
 
 

@@ -110,5 +110,13 @@ class Exported(nn.Module):
         return scores, Detector.decode_box(raw)
 
 
+def load_checkpoint(path):
+    """(Detector with the checkpoint's widths and its EMA weights, in eval mode; the checkpoint dict)."""
+    state = torch.load(path, map_location="cpu")
+    det = Detector(**state.get("arch", {}))
+    det.load_state_dict(state.get("ema") or state["model"])
+    return det.eval(), state
+
+
 def n_params(m):
     return sum(p.numel() for p in m.parameters())

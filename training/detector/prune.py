@@ -15,7 +15,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Detector, n_params  # noqa: E402
+from model import Detector, load_checkpoint, n_params  # noqa: E402
 
 GROUPS = ("c1", "c2", "c3", "c4", "c5", "n")
 # DWBlocks and 1x1 conv_bn layers: (module path, group read, group written)
@@ -87,9 +87,7 @@ def main():
     ap.add_argument("--neck", type=int, required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    st = torch.load(a.ckpt, map_location="cpu")
-    det = Detector(**st.get("arch", {}))
-    det.load_state_dict(st.get("ema") or st["model"])
+    det, _ = load_checkpoint(a.ckpt)
     assert set(plan()) | {k for k in det.state_dict() if k.endswith("num_batches_tracked")} == set(det.state_dict())
     width = tuple(int(v) for v in a.width.split(","))
     slim = prune(det, width, a.neck)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import BOX_SCALE, STRIDE, Detector, n_params  # noqa: E402
+from model import BOX_SCALE, STRIDE, Detector, load_checkpoint, n_params  # noqa: E402
 
 RUN = os.path.join(HERE, "..", "runs", "detector")
 
@@ -122,10 +122,7 @@ def main():
     ema = Detector(**arch)
     teacher = None
     if args.teacher:
-        ts = torch.load(args.teacher, map_location="cpu")
-        teacher = Detector(**ts.get("arch", {}))
-        teacher.load_state_dict(ts.get("ema") or ts["model"])
-        teacher.eval()
+        teacher, _ = load_checkpoint(args.teacher)
         for p in teacher.parameters():
             p.requires_grad_(False)
         print(f"distilling from {args.teacher} (weight {args.kd})", flush=True)

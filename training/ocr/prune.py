@@ -16,6 +16,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from training.ocr.export import load  # noqa: E402
 from training.ocr.model import PlateOCR  # noqa: E402
 
 
@@ -64,13 +65,11 @@ def main():
     ap.add_argument("--chans", required=True, help="8 comma-separated channel counts")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    ck = torch.load(a.ckpt, map_location="cpu")
-    net = PlateOCR(len(ck["regions"]), width=ck.get("width", 1.0), head=ck.get("head", "slots"), chans=ck.get("chans"))
-    net.load_state_dict(ck["model"])
+    net, ck = load(a.ckpt)
     chans = tuple(int(v) for v in a.chans.split(","))
     if any(n > o for n, o in zip(chans, net.chans)):
         raise SystemExit(f"cannot grow {net.chans} to {chans}")
-    slim, _ = prune(net.eval(), chans)
+    slim, _ = prune(net, chans)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     torch.save({"model": slim.state_dict(), "step": 0, "elapsed": 0.0, "regions": ck["regions"],
                 "alphabet": ck["alphabet"], "width": ck.get("width", 1.0), "head": "ctc", "chans": list(chans),

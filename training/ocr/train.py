@@ -105,11 +105,8 @@ def main():
     net = PlateOCR(len(REGIONS), width=a.width, head=a.head, chans=chans)
     teacher = None
     if a.teacher:
-        tk = torch.load(a.teacher, map_location="cpu")
-        teacher = PlateOCR(len(tk["regions"]), width=tk.get("width", 1.0), head=tk.get("head", "slots"),
-                           chans=tk.get("chans"))
-        teacher.load_state_dict(tk["model"])
-        teacher.eval()
+        from training.ocr.export import load
+        teacher, tk = load(a.teacher)
         assert teacher.head == a.head == "ctc" and list(tk["regions"]) == list(REGIONS), "teacher must match"
         for p in teacher.parameters():
             p.requires_grad_(False)
