@@ -45,15 +45,20 @@ def plan():
     return p
 
 
+# the BN gammas of the layers that write each group's channels (the depthwise BNs only pass them on)
+WRITERS = ["stem.1.weight"] + [f"{path}.pw.1.weight" for path, _, _ in BLOCKS] + \
+    [f"{path}.1.weight" for path, _, _ in LATERALS]
+
+
 def importance(state):
+    p = plan()
     writes = {g: 0 for g in GROUPS}
     reads = {g: 0 for g in GROUPS}
-    for name, (g0, g1) in plan().items():
-        t = state[name].float()
-        if g0 and name.endswith(".1.weight") and t.dim() == 1 and (".pw." in name or name.startswith(("stem", "lat"))):
-            writes[g0] = writes[g0] + t.abs()
-        if g1 and t.dim() == 4:
-            reads[g1] = reads[g1] + t.pow(2).sum(dim=(0, 2, 3))
+    for name in WRITERS:
+        writes[p[name][0]] = writes[p[name][0]] + state[name].float().abs()
+    for name, (_, g1) in p.items():
+        if g1:  # the 1x1 convolutions that read a group (pointwise, laterals, the head)
+            reads[g1] = reads[g1] + state[name].float().pow(2).sum(dim=(0, 2, 3))
     return {g: writes[g] * reads[g].sqrt() for g in GROUPS}
 
 

@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from training.ocr.export import load  # noqa: E402
-from training.ocr.model import PlateOCR  # noqa: E402
+from training.ocr.model import PlateOCR, count_params  # noqa: E402
 
 
 def readers_norm(net, i):
@@ -26,8 +26,6 @@ def readers_norm(net, i):
     if i + 1 < len(f):
         w = f[i + 1][0].weight                       # [out, in, k, k]
         return w.pow(2).sum(dim=(0, 2, 3)).sqrt()
-    if net.head != "ctc":
-        raise SystemExit("only the ctc head can be pruned")
     wc = net.chars.weight.flatten(1)                 # [classes, C]
     wr = net.region.weight                           # [regions, C]
     return (wc.pow(2).sum(0) + wr.pow(2).sum(0)).sqrt()
@@ -35,7 +33,7 @@ def readers_norm(net, i):
 
 def prune(net, chans):
     """A PlateOCR with the given channels whose weights are the kept slices of net's."""
-    assert net.head == "ctc"
+    assert net.head == "ctc", "only the ctc head can be pruned"
     slim = PlateOCR(net.region.out_features, slots=net.slots, n_chars=net.n_chars, head=net.head, chans=chans)
     keep_in = torch.arange(3)
     kept = []
@@ -74,9 +72,7 @@ def main():
     torch.save({"model": slim.state_dict(), "step": 0, "elapsed": 0.0, "regions": ck["regions"],
                 "alphabet": ck["alphabet"], "width": ck.get("width", 1.0), "head": "ctc", "chans": list(chans),
                 "pruned_from": a.ckpt}, a.out)
-    n0 = sum(p.numel() for p in net.parameters())
-    n1 = sum(p.numel() for p in slim.parameters())
-    print(f"{net.chans} -> {chans}: {n0} -> {n1} parameters; wrote {a.out}")
+    print(f"{net.chans} -> {chans}: {count_params(net)} -> {count_params(slim)} parameters; wrote {a.out}")
 
 
 if __name__ == "__main__":

@@ -3,20 +3,11 @@ network, and a slimmer net keeps the chosen channels' weights exactly.
 
 Run from the repository root: /usr/bin/python3 -m unittest discover -s training/tests -t .
 """
-import importlib.util
-import os
 import unittest
 
 import torch
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def load_module(name, path):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, path))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from training.tests.test_pipeline import load_module
 
 
 def randomise_bn(net, seed):
