@@ -143,9 +143,11 @@ def _window(im, box):
 
 
 class RealPlates:
-    """Legible ro-dashcam plates of one split, kept as a window around each box."""
+    """Legible ro-dashcam plates of one split, kept as a window around each box. `jitter`: how far `sample` moves
+    each edge of the box, as a fraction of its width / height (uniform)."""
 
-    def __init__(self, split="train"):
+    def __init__(self, split="train", jitter=0.10):
+        self.jitter = jitter
         rows = [r for r in splits.ro_plate_rows(split) if r["legible"] and r["text"]]
         self.items = []
         cache = {}
@@ -167,7 +169,7 @@ class RealPlates:
     def sample(self, rng):
         win, box, text, _ = self.items[rng.integers(len(self.items))]
         img = camera(rng, win, strength=0.6) if rng.random() < 0.7 else win
-        return crop(img, jitter(rng, box)), text, "ro"
+        return crop(img, jitter(rng, box, self.jitter)), text, "ro"
 
 
 WEB_DIR = os.path.join(splits.DATA, "web-plates")
@@ -198,8 +200,9 @@ class RealWebPlates:
     also turned (up to ±4°, `turn`), and then, half of the time, low in horizontal resolution (`squeeze_x`): the
     hand-read crops are few, and the reader learns them by heart sooner without it."""
 
-    def __init__(self, split="train", geo=0.0):
+    def __init__(self, split="train", geo=0.0, jitter=0.10):
         self.geo = geo
+        self.jitter = jitter
         rows = splits.read_jsonl(WEB_TRAIN_TEXTS if split == "train" else WEB_VAL_TEXTS)
         by_file, by_source = {}, {}
         if split == "train":
@@ -236,7 +239,7 @@ class RealWebPlates:
             if rng.random() < 0.5:
                 win = squeeze_x(rng, win, lo=0.5)
         img = camera(rng, win, strength=0.5) if rng.random() < 0.5 else win
-        return crop(img, jitter(rng, box)), text, None
+        return crop(img, jitter(rng, box, self.jitter)), text, None
 
 
 def region_index(code):

@@ -89,6 +89,17 @@ def real_set(net, onnx, title, data, groups=()):
     print("  errors (truth -> read): " + ", ".join("%s->%s" % (t, p) for t, p in zip(texts, preds) if t != p))
 
 
+def jittered_exact(net, data, amount, draws=4):
+    """Exact match on a real set's crops with every box edge moved by up to `amount` (uniform), mean of `draws`."""
+    texts = [it[2] for it in data.items]
+    ems = []
+    for d in range(draws):
+        rng = np.random.default_rng(100 + d)
+        xs = [D.crop(it[0], D.jitter(rng, it[1], amount)) for it in data.items]
+        ems.append(score(read_torch(net, xs), texts)[0])
+    return float(np.mean(ems))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default="training/runs/ocr/last.pt")
@@ -96,6 +107,9 @@ def main():
     ap.add_argument("--per_region", type=int, default=40)
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--show_errors", action="store_true")
+    ap.add_argument("--jitter", type=float, nargs="*", default=[],
+                    help="also read the real held-out crops with each box edge moved at random by up to this "
+                         "fraction (uniform; the mean of 4 draws): how much the reading depends on the detector's box")
     a = ap.parse_args()
     torch.set_num_threads(1)
     net, ck = load(a.ckpt)
@@ -105,7 +119,11 @@ def main():
     night = ["night" in it[3]["file"] for it in real.items]
     real_set(net, a.onnx, "REAL held-out (ro-dashcam val, legible)", real,
              (("day", [not n for n in night]), ("night", night)))
-    real_set(net, a.onnx, "REAL held-out, other countries (bench/web-plates-texts.jsonl)", D.RealWebPlates("val"))
+    web = D.RealWebPlates("val")
+    real_set(net, a.onnx, "REAL held-out, other countries (bench/web-plates-texts.jsonl)", web)
+    for amount in a.jitter:
+        print("\nbox jitter +-%.2f: " % amount + "  ".join(
+            "%s exact %.1f %%" % (name, 100 * jittered_exact(net, ds, amount)) for name, ds in (("ro", real), ("other countries", web))))
 
     rng = np.random.default_rng(a.seed)
     bgs = D.Backgrounds(np.random.default_rng(a.seed + 1), n=60)

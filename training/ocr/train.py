@@ -82,6 +82,8 @@ def main():
                     help="fraction of each batch from the hand-read web-plates train plates (data.RealWebPlates)")
     ap.add_argument("--web-geo", type=float, default=0.0,
                     help="probability of turning / squeezing a hand-read web crop (data.RealWebPlates geo)")
+    ap.add_argument("--jitter", type=float, default=0.10,
+                    help="box jitter of the real (ro-dashcam, web-plates) crops: each edge moves up to this fraction")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--width", type=float, default=0.75)
     ap.add_argument("--seed", type=int, default=0)
@@ -136,8 +138,8 @@ def main():
         print("warm start from %s: %d/%d tensors (%d grown: %s)" % (a.init, len(ok), len(own), len(grown),
                                                                  ", ".join(grown)), flush=True)
     print("params %d" % count_params(net), flush=True)
-    real = D.RealPlates("train")
-    web = D.RealWebPlates("train", geo=a.web_geo) if a.web else None
+    real = D.RealPlates("train", jitter=a.jitter)
+    web = D.RealWebPlates("train", geo=a.web_geo, jitter=a.jitter) if a.web else None
     if web is not None:
         print("web-plates train: %d crops (%d from other exports)" % (len(web), web.extra), flush=True)
     val = D.RealPlates("val") if a.monitor_val else None
