@@ -72,8 +72,7 @@ class Zoom:
         f2 = min(a.scale, max(img.shape[:2])) / max(img.shape[:2])
         (ww, wh), inset = a.window, COVERED / f2
         out_b, out_s, wins, kept = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [], []
-        pixels = E.preprocess(img, a.first)[0].shape[:2]
-        pixels = pixels[0] * pixels[1]
+        pixels = s.shape[0] * s.shape[1] * E.STRIDE ** 2  # the first pass's input
         for i in np.argsort(-sc):
             c = bx[i]
             cx, cy = (c[0] + c[2]) / 2, (c[1] + c[3]) / 2
