@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 
-import cv2
 import numpy as np
 import torch
 
@@ -26,15 +25,23 @@ import evaluate as E  # noqa: E402
 BIG, COVERED, EDGE = 0.6, 20, 12
 
 
+def one_pass(runner, img, size, threshold):
+    """A plain pass at `size` (the engine's decoding: threshold, then NMS): boxes, scores, input pixels."""
+    s, b, f = runner.raw(img, size)
+    bx, sc = E.decode(s, b, f, threshold, img.shape[1], img.shape[0])
+    k = E.nms(bx, sc)
+    return bx[k], sc[k], s.size * E.STRIDE ** 2
+
+
 class Plain:
     def __init__(self, runner, size):
         self.runner, self.size = runner, size
         self.pixels = []
 
     def detect(self, img, _sizes, thr):
-        x, _ = E.preprocess(img, self.size)
-        self.pixels.append(x.shape[0] * x.shape[1])
-        return self.runner.detect(img, [self.size], thr)
+        bx, sc, pixels = one_pass(self.runner, img, self.size, thr)
+        self.pixels.append(pixels)
+        return bx, sc
 
 
 class Zoom:
@@ -49,30 +56,21 @@ class Zoom:
         x0 = int(np.clip(round(cx - sw / 2), 0, w - sw))
         y0 = int(np.clip(round(cy - sh / 2), 0, h - sh))
         x1, y1 = x0 + sw, y0 + sh
-        nw, nh = max(1, round(sw * f)), max(1, round(sh * f))
-        im = cv2.resize(img[y0:y1, x0:x1], (nw, nh), interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR)
-        x = np.zeros((-(-nh // 32) * 32, -(-nw // 32) * 32, 3), np.uint8)
-        x[:nh, :nw] = im
-        with torch.no_grad():
-            s, b = self.runner.net(torch.from_numpy(x)[None])
-        bx, sc = E.decode(s[0, 0].numpy(), b[0].numpy(), f, 0.1, sw, sh)
+        s, b, fw = self.runner.raw(img[y0:y1, x0:x1], round(max(sw, sh) * f))
+        bx, sc = E.decode(s, b, fw, 0.1, sw, sh)
         bx = bx + np.array([x0, y0, x0, y0], np.float32)
         m = EDGE / f
         ccx, ccy = (bx[:, 0] + bx[:, 2]) / 2, (bx[:, 1] + bx[:, 3]) / 2
         ok = (((ccx > x0 + m) | (x0 == 0)) & ((ccx < x1 - m) | (x1 == w)) &
               ((ccy > y0 + m) | (y0 == 0)) & ((ccy < y1 - m) | (y1 == h)))
-        return bx[ok], sc[ok], (x0, y0, x1, y1), x.shape[0] * x.shape[1]
+        return bx[ok], sc[ok], (x0, y0, x1, y1), s.size * E.STRIDE ** 2
 
     def detect(self, img, _sizes, _thr):
         a = self.a
-        s, b, f = self.runner.raw(img, a.first)
-        bx, sc = E.decode(s, b, f, a.candidate, img.shape[1], img.shape[0])
-        k = E.nms(bx, sc)
-        bx, sc = bx[k], sc[k]
+        bx, sc, pixels = one_pass(self.runner, img, a.first, a.candidate)
         f2 = min(a.scale, max(img.shape[:2])) / max(img.shape[:2])
         (ww, wh), inset = a.window, COVERED / f2
         out_b, out_s, wins, kept = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [], []
-        pixels = s.shape[0] * s.shape[1] * E.STRIDE ** 2  # the first pass's input
         for i in np.argsort(-sc):
             c = bx[i]
             cx, cy = (c[0] + c[2]) / 2, (c[1] + c[3]) / 2
