@@ -2,7 +2,9 @@
 // Two or more folders of models timed side by side on onnxruntime-web's WASM backend under Node: every folder's
 // detector and reader are loaded in one process per thread count, and their runs alternate (A, B, A, B, ...), so a
 // slow spell of this shared VM falls on all of them alike. Prints median and min ms per run of the detector at
-// the fast (640×384) and default (960×544) inputs of a 1280×720 photo, and per plate of the reader at batch 1 (one
+// the fast and default inputs (the folder's detector.json sizes; 640×384 and 960×544 for the shipped models) of a
+// 1280×720 photo (the first pass only: a second look, which src/engine/pipeline.ts adds when the photo's long side
+// is 1.5 × the default size or more and sizes.large allows, is not timed), and per plate of the reader at batch 1 (one
 // plate in the photo) and 8.
 //
 //   node bench/compare-models.mjs --models models --models /tmp/other [--threads 1,2] [--runs 40]
@@ -32,9 +34,13 @@ async function child(threads) {
   const jobs = [];
   for (const dir of dirs) {
     const det = await ort.InferenceSession.create(readFileSync(join(dir, 'detector.onnx')), { executionProviders: ['wasm'] });
-    for (const [h, w] of [[384, 640], [544, 960]]) {
+    const { sizes, input_multiple: m = 32 } = JSON.parse(readFileSync(join(dir, 'detector.json'), 'utf8'));
+    for (const mode of ['fast', 'default']) {
+      // the input the engine gives the detector for a 1280×720 photo: long side = the mode's size, padded to m
+      const w = Math.ceil(sizes[mode] / m) * m;
+      const h = Math.ceil(Math.round((720 * sizes[mode]) / 1280) / m) * m;
       const feeds = { image: new ort.Tensor('uint8', noise(h * w * 3), [1, h, w, 3]) };
-      jobs.push({ dir, what: `detector ${w}x${h}`, session: det, feeds, per: 1 });
+      jobs.push({ dir, what: `detector ${mode} ${w}x${h}`, session: det, feeds, per: 1 });
     }
     const side = JSON.parse(readFileSync(join(dir, 'ocr.json'), 'utf8'));
     const ocr = await ort.InferenceSession.create(readFileSync(join(dir, 'ocr.onnx')), { executionProviders: ['wasm'] });

@@ -8,6 +8,7 @@ Synthetic: render_plate() -> perspective warp -> pasted over a ro-dashcam TRAIN 
 so the margin is a real bumper) -> camera effects -> crop. Real: legible ro-dashcam TRAIN plates (splits.py), with
 the same jitter and camera effects.
 """
+import json
 import os
 import sys
 
@@ -54,6 +55,33 @@ def jitter(rng, box, amount=0.10):
     bw, bh = x1 - x0, y1 - y0
     d = rng.uniform(-amount, amount, 4)
     return (x0 + d[0] * bw, y0 + d[1] * bh, x1 + d[2] * bw, y1 + d[3] * bh)
+
+
+def box_key(file, box):
+    """The key of a labelled plate in mine_boxes.py's file of detector boxes."""
+    return "%s|%s" % (file, ",".join("%.1f" % v for v in box))
+
+
+def load_det_boxes(path):
+    """mine_boxes.py's output ({box_key: [box, ...]}), or {} for no path."""
+    if not path:
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def _shifted(boxes, label, win_label):
+    """Photo-pixel boxes moved into the window that `_window` cut around `label` (there at `win_label`)."""
+    dx, dy = label[0] - win_label[0], label[1] - win_label[1]
+    return [(b[0] - dx, b[1] - dy, b[2] - dx, b[3] - dy) for b in boxes]
+
+
+def pick_box(rng, box, det, jitter_amount, det_p, det_jitter=0.03):
+    """The box a training crop is cut at: with probability det_p (when the detector found this plate) one of the
+    detector's boxes, moved by up to det_jitter; otherwise the labelled box moved by up to jitter_amount."""
+    if det and rng.random() < det_p:
+        return jitter(rng, det[rng.integers(len(det))], det_jitter)
+    return jitter(rng, box, jitter_amount)
 
 
 def _read_rgb(path):
@@ -144,12 +172,13 @@ def _window(im, box):
 
 class RealPlates:
     """Legible ro-dashcam plates of one split, kept as a window around each box. `jitter`: how far `sample` moves
-    each edge of the box, as a fraction of its width / height (uniform)."""
+    each edge of the box, as a fraction of its width / height (uniform). `det_boxes` (load_det_boxes) and `det_p`:
+    the share of samples cut at one of the detector's own boxes for the plate instead (pick_box)."""
 
-    def __init__(self, split="train", jitter=0.10):
-        self.jitter = jitter
+    def __init__(self, split="train", jitter=0.10, det_boxes=None, det_p=0.0):
+        self.jitter, self.det_p = jitter, det_p
         rows = [r for r in splits.ro_plate_rows(split) if r["legible"] and r["text"]]
-        self.items = []
+        self.items, self.det = [], []
         cache = {}
         for r in rows:
             f = r["file"]
@@ -157,6 +186,7 @@ class RealPlates:
                 cache = {f: _read_rgb(os.path.join(RO_DIR, f))}
             win, box = _window(cache[f], r["box"])
             self.items.append((win, box, r["text"], r))
+            self.det.append(_shifted((det_boxes or {}).get(box_key(f, r["box"]), []), r["box"], box))
 
     def __len__(self):
         return len(self.items)
@@ -167,9 +197,10 @@ class RealPlates:
         return crop(win, box), text
 
     def sample(self, rng):
-        win, box, text, _ = self.items[rng.integers(len(self.items))]
+        i = rng.integers(len(self.items))
+        win, box, text, _ = self.items[i]
         img = camera(rng, win, strength=0.6) if rng.random() < 0.7 else win
-        return crop(img, jitter(rng, box, self.jitter)), text, "ro"
+        return crop(img, pick_box(rng, box, self.det[i], self.jitter, self.det_p)), text, "ro"
 
 
 WEB_DIR = os.path.join(splits.DATA, "web-plates")
@@ -198,11 +229,14 @@ class RealWebPlates:
     the other exports of each single-plate source photo unless mirrored or cut by the frame. split "val":
     bench/web-plates-texts.jsonl (held-out sources; never trained on). `geo`: probability that a training sample is
     also turned (up to ±4°, `turn`), and then, half of the time, low in horizontal resolution (`squeeze_x`): the
-    hand-read crops are few, and the reader learns them by heart sooner without it."""
+    hand-read crops are few, and the reader learns them by heart sooner without it. `det_boxes`, `det_p`: as
+    RealPlates."""
 
-    def __init__(self, split="train", geo=0.0, jitter=0.10):
+    def __init__(self, split="train", geo=0.0, jitter=0.10, det_boxes=None, det_p=0.0):
         self.geo = geo
-        self.jitter = jitter
+        self.jitter, self.det_p = jitter, det_p
+        det_boxes = det_boxes or {}
+        self.det = []
         rows = splits.read_jsonl(WEB_TRAIN_TEXTS if split == "train" else WEB_VAL_TEXTS)
         by_file, by_source = {}, {}
         if split == "train":
@@ -213,6 +247,7 @@ class RealWebPlates:
         for r in rows:
             im = _read_rgb(os.path.join(WEB_DIR, r["file"]))
             self.items.append(_window(im, r["box"]) + (r["text"],))
+            self.det.append(_shifted(det_boxes.get(box_key(r["file"], r["box"]), []), r["box"], self.items[-1][1]))
             exports = by_source.get(by_file[r["file"]]["source"], []) if r["file"] in by_file else []
             if not exports or any(len(e["plates"]) != 1 for e in exports):
                 continue
@@ -223,6 +258,8 @@ class RealWebPlates:
                 cut = _at_edge(e["plates"][0], im2) and not _at_edge(r["box"], im)  # the export cut the plate
                 if not cut and not _mirrored(im, im2):
                     self.items.append(_window(im2, e["plates"][0]) + (r["text"],))
+                    self.det.append(_shifted(det_boxes.get(box_key(e["file"], e["plates"][0]), []), e["plates"][0],
+                                             self.items[-1][1]))
                     self.extra += 1
 
     def __len__(self):
@@ -233,13 +270,15 @@ class RealWebPlates:
         return crop(win, box), text
 
     def sample(self, rng):
-        win, box, text = self.items[rng.integers(len(self.items))]
+        i = rng.integers(len(self.items))
+        win, box, text = self.items[i]
+        det = self.det[i]
         if self.geo and rng.random() < self.geo:
             win = turn(rng, win, box, 4.0)
             if rng.random() < 0.5:
                 win = squeeze_x(rng, win, lo=0.5)
         img = camera(rng, win, strength=0.5) if rng.random() < 0.5 else win
-        return crop(img, jitter(rng, box, self.jitter)), text, None
+        return crop(img, pick_box(rng, box, det, self.jitter, self.det_p)), text, None
 
 
 def region_index(code):

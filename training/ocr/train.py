@@ -84,6 +84,10 @@ def main():
                     help="probability of turning / squeezing a hand-read web crop (data.RealWebPlates geo)")
     ap.add_argument("--jitter", type=float, default=0.10,
                     help="box jitter of the real (ro-dashcam, web-plates) crops: each edge moves up to this fraction")
+    ap.add_argument("--det-boxes", default="",
+                    help="mine_boxes.py's file of the detector's own boxes around the real train plates")
+    ap.add_argument("--det-p", type=float, default=0.5,
+                    help="with --det-boxes: share of real crops cut at a detector box instead of the jittered label")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--width", type=float, default=0.75)
     ap.add_argument("--seed", type=int, default=0)
@@ -138,8 +142,14 @@ def main():
         print("warm start from %s: %d/%d tensors (%d grown: %s)" % (a.init, len(ok), len(own), len(grown),
                                                                  ", ".join(grown)), flush=True)
     print("params %d" % count_params(net), flush=True)
-    real = D.RealPlates("train", jitter=a.jitter)
-    web = D.RealWebPlates("train", geo=a.web_geo, jitter=a.jitter) if a.web else None
+    det_boxes = D.load_det_boxes(a.det_boxes)
+    det_p = a.det_p if det_boxes else 0.0
+    real = D.RealPlates("train", jitter=a.jitter, det_boxes=det_boxes, det_p=det_p)
+    web = D.RealWebPlates("train", geo=a.web_geo, jitter=a.jitter, det_boxes=det_boxes, det_p=det_p) if a.web else None
+    if det_boxes:
+        print("detector boxes for %d/%d ro-dashcam and %d/%d web-plates train crops (used at p=%.2f)" % (
+            sum(map(bool, real.det)), len(real), sum(map(bool, web.det)) if web else 0, len(web) if web else 0,
+            det_p), flush=True)
     if web is not None:
         print("web-plates train: %d crops (%d from other exports)" % (len(web), web.extra), flush=True)
     val = D.RealPlates("val") if a.monitor_val else None

@@ -1,0 +1,81 @@
+"""The detector's own boxes around the reader's TRAINING plates, so the reader can learn from the crops it will
+really be given (models/ocr.md, "A reader trained on the detector's boxes").
+
+    /usr/bin/python3 training/ocr/mine_boxes.py --ckpt training/runs/detector_hn/final.pt \
+        --ckpt training/runs/detector_slim3/final.pt --out training/runs/ocr_boxes.json
+
+Each detector looks at every TRAINING ro-dashcam frame at --ro-sizes (the engine's fast and default passes, and one
+between) and at every TRAINING web-plates photo at --web-sizes (the engine detects a 300x300 photo at 384), decodes
+as the engine does (evaluate.py: threshold, NMS), and each detection that overlaps a labelled plate at IoU >= --iou
+is kept as one more box for that plate. Held-out frames and photos are never looked at.
+
+Output: {"<file>|<x0>,<y0>,<x1>,<y1>": [[x0, y0, x1, y1], ...]} keyed by the labelled box (data.box_key), read by
+data.RealPlates / data.RealWebPlates (`det_boxes`).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "detector"))
+import evaluate as E  # noqa: E402  (training/detector/evaluate.py)
+from training.common import splits  # noqa: E402
+from training.ocr.data import box_key  # noqa: E402
+
+
+def mine(runner, rows, base, sizes, threshold, iou, out):
+    """Adds, for every plate of `rows` ({"file", "plates"}), the matching detections at each size to `out`."""
+    n = 0
+    for r in rows:
+        img = cv2.cvtColor(cv2.imread(os.path.join(base, r["file"])), cv2.COLOR_BGR2RGB)
+        gts = np.array(r["plates"], np.float32).reshape(-1, 4)
+        if not len(gts):
+            continue
+        for size in sizes:
+            bx, _ = runner.detect(img, [size], threshold)
+            if not len(bx):
+                continue
+            m = E.iou_matrix(bx, gts)
+            for i in range(len(bx)):
+                j = int(np.argmax(m[i]))
+                if m[i, j] >= iou:
+                    out.setdefault(box_key(r["file"], r["plates"][j]), []).append([round(float(v), 1) for v in bx[i]])
+                    n += 1
+    return n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", action="append", required=True, help="a detector checkpoint (repeat for several)")
+    ap.add_argument("--ro-sizes", type=int, nargs="+", default=[640, 800, 960])
+    ap.add_argument("--web-sizes", type=int, nargs="+", default=[384])
+    ap.add_argument("--threshold", type=float, default=0.3)
+    ap.add_argument("--iou", type=float, default=0.5)
+    ap.add_argument("--out", default="training/runs/ocr_boxes.json")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    out = {}
+    t0 = time.time()
+    for ck in a.ckpt:
+        runner, _ = E.load_runner(ck)
+        n_ro = mine(runner, splits.ro_rows("train"), os.path.join(splits.DATA, "ro-dashcam"), a.ro_sizes,
+                    a.threshold, a.iou, out)
+        n_web = mine(runner, splits.web_rows("train"), os.path.join(splits.DATA, "web-plates"), a.web_sizes,
+                     a.threshold, a.iou, out)
+        print("%s: %d ro-dashcam boxes, %d web-plates boxes (%.0f s)" % (ck, n_ro, n_web, time.time() - t0),
+              flush=True)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(out, f)
+    print("%d plates with detector boxes -> %s" % (len(out), a.out))
+
+
+if __name__ == "__main__":
+    main()
