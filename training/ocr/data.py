@@ -114,12 +114,13 @@ def squeeze_x(rng, img, lo=0.3, hi=0.9):
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def synth_sample(rng, bgs, region=None, squeeze=0.0, max_roll=4.0):
+def synth_sample(rng, bgs, region=None, squeeze=0.0, max_roll=4.0, min_width=55.0):
     """One synthetic crop: (uint8 [HEIGHT, WIDTH, 3], text, region). `squeeze`: probability of squeeze_x on the
-    scene; `max_roll`: the largest in-plane rotation (degrees). The defaults are the first model's settings."""
+    scene; `max_roll`: the largest in-plane rotation (degrees); `min_width`: the narrowest plate, in scene pixels
+    (log-uniform up to 300). The defaults are the first model's settings."""
     p = render_plate(rng, region, night=False)  # night comes from the scene (headlight-lit plate, dark rest)
     plate, lines = p["image"], p["lines"]
-    pw = float(np.exp(rng.uniform(np.log(55), np.log(300))))
+    pw = float(np.exp(rng.uniform(np.log(min_width), np.log(300))))
     if lines == 2 or plate.shape[1] < 2.5 * plate.shape[0]:
         pw *= plate.shape[1] / plate.shape[0] / 4.5 * 1.6  # square plates: similar area, not similar width
     patch, quad = warp_plate(rng, plate, pw, max_roll=max_roll, max_yaw=0.25, max_pitch=0.1)

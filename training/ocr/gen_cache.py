@@ -22,6 +22,8 @@ if __name__ == "__main__":
     ap.add_argument("--shards", type=int, default=100000)
     ap.add_argument("--squeeze", type=float, default=0.0, help="probability of low horizontal resolution (data.squeeze_x)")
     ap.add_argument("--max-roll", type=float, default=4.0, help="largest in-plane rotation, degrees")
+    ap.add_argument("--min-width", type=float, default=55.0,
+                    help="narrowest plate in scene pixels (log-uniform up to 300; real far plates are 30-50 px wide)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(a.seed)
@@ -33,7 +35,7 @@ if __name__ == "__main__":
         t = time.time()
         xs, ys, rs = [], [], []
         for _ in range(a.shard):
-            img, text, region = D.synth_sample(rng, bgs, squeeze=a.squeeze, max_roll=a.max_roll)
+            img, text, region = D.synth_sample(rng, bgs, squeeze=a.squeeze, max_roll=a.max_roll, min_width=a.min_width)
             xs.append(img)
             ys.append(D.encode(text))
             rs.append(D.region_index(region))
