@@ -1,5 +1,5 @@
 """The detector's own boxes around the reader's TRAINING plates, so the reader can learn from the crops it will
-really be given (models/ocr.md, "A reader trained on the detector's boxes").
+really be given (models/ocr.md, "A reader trained on the detector's own boxes").
 
     /usr/bin/python3 training/ocr/mine_boxes.py --ckpt training/runs/detector_hn/final.pt \
         --ckpt training/runs/detector_slim3/final.pt --out training/runs/ocr_boxes.json
@@ -33,13 +33,12 @@ import evaluate as E  # noqa: E402  (training/detector/evaluate.py)
 import zoom_eval as Z  # noqa: E402
 from training.common import splits  # noqa: E402
 from training.ocr import data as D  # noqa: E402
-from training.ocr.data import box_key  # noqa: E402
 
 
 def mine(runner, rows, base, sizes, threshold, iou, out):
     """Adds, for every plate of `rows` ({"file", "plates"}), the matching detections at each size to `out`."""
     n = 0
-    for r in rows:
+    for r in rows if sizes else []:
         img = cv2.cvtColor(cv2.imread(os.path.join(base, r["file"])), cv2.COLOR_BGR2RGB)
         gts = np.array(r["plates"], np.float32).reshape(-1, 4)
         if not len(gts):
@@ -52,7 +51,7 @@ def mine(runner, rows, base, sizes, threshold, iou, out):
             for i in range(len(bx)):
                 j = int(np.argmax(m[i]))
                 if m[i, j] >= iou:
-                    out.setdefault(box_key(r["file"], r["plates"][j]), []).append([round(float(v), 1) for v in bx[i]])
+                    out.setdefault(D.box_key(r["file"], r["plates"][j]), []).append([round(float(v), 1) for v in bx[i]])
                     n += 1
     return n
 
