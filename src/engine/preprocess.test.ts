@@ -171,9 +171,13 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   const cases: [number, number, number, number][] = [
-    [1280, 720, 960, 540], // default mode (4:3, dyadic weights: the integer path)
-    [1920, 1080, 1440, 810], // the second look (4:3)
-    [1280, 720, 320, 180], // 4×: dyadic
+    [1280, 720, 960, 540], // default mode: 4:3 on both axes, the integer path (shrink4to3)
+    [1280, 960, 960, 720], // 4:3 photo at the default size: 4:3 again
+    [1920, 1080, 1440, 810], // the second look: 4:3 again
+    [8, 4, 6, 3], // the smallest 4:3 pair
+    [1280, 721, 960, 541], // 4:3 across but not down: the float path
+    [3840, 2160, 960, 540], // exact 4×: the integer path (quarter)
+    [1280, 720, 320, 180], // exact 4× again
     [1000, 750, 800, 600], // 5:4: weights in fifths, the float path
     [1280, 720, 640, 360], // fast mode
     [1920, 1080, 960, 540], // exact 2×: the integer path

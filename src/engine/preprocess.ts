@@ -226,6 +226,84 @@ function halve(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outS
 }
 
 /**
+ * An exact 4× shrink (3840×2160 -> 960×540, a 4K frame at the default size): the rounded mean of a 4×4 block, in
+ * integers. The float path's weights are all 1/4, so its sums are exact and its bytes the same.
+ */
+function quarter(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outStride: number): void {
+  const { width: sw, data } = img;
+  const row = sw * 4;
+  for (let j = 0; j < dstH; j++) {
+    const p0 = 4 * j * row;
+    let o = j * outStride;
+    for (let i = 0, x = 0; i < dstW; i++, x += 16, o += 3) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let p = p0 + x, y = 0; y < 4; y++, p += row) {
+        r += data[p] + data[p + 4] + data[p + 8] + data[p + 12];
+        g += data[p + 1] + data[p + 5] + data[p + 9] + data[p + 13];
+        b += data[p + 2] + data[p + 6] + data[p + 10] + data[p + 14];
+      }
+      out[o] = (r + 8) >> 4;
+      out[o + 1] = (g + 8) >> 4;
+      out[o + 2] = (b + 8) >> 4;
+    }
+  }
+}
+
+/**
+ * A 4:3 shrink on both axes (1280×720 -> 960×540 and 1280×960 -> 960×720: the default pass of the commonest camera
+ * sizes; 1920×1080 -> 1440×810, the second look). INTER_AREA's weights are then 3/4 + 1/4, 1/2 + 1/2, 1/4 + 3/4
+ * on each axis, repeating every 4 source pixels: multiples of 1/4, so every sum of the float path is exact and its
+ * byte is round(S / 16) for the integer S = Σ (4·wy)(4·wx)·pixel, computed here in integers with the pattern
+ * unrolled (no tap tables). The byte-identity test holds it to the float path.
+ */
+function shrink4to3(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array, outStride: number): void {
+  const { width: sw, data } = img;
+  const rowLen = dstW * 3;
+  const h = u16ScratchOf(4 * rowLen); // the 4 source rows of one group, through the row pass (quarter units)
+  const groups = dstH / 3;
+  const cols = dstW / 3;
+  for (let g = 0; g < groups; g++) {
+    for (let r = 0; r < 4; r++) {
+      let p = (4 * g + r) * sw * 4;
+      let q = r * rowLen;
+      for (let i = 0; i < cols; i++, p += 16, q += 9) {
+        const a0 = data[p], a1 = data[p + 1], a2 = data[p + 2];
+        const b0 = data[p + 4], b1 = data[p + 5], b2 = data[p + 6];
+        const c0 = data[p + 8], c1 = data[p + 9], c2 = data[p + 10];
+        const d0 = data[p + 12], d1 = data[p + 13], d2 = data[p + 14];
+        h[q] = 3 * a0 + b0;
+        h[q + 1] = 3 * a1 + b1;
+        h[q + 2] = 3 * a2 + b2;
+        h[q + 3] = 2 * (b0 + c0);
+        h[q + 4] = 2 * (b1 + c1);
+        h[q + 5] = 2 * (b2 + c2);
+        h[q + 6] = c0 + 3 * d0;
+        h[q + 7] = c1 + 3 * d1;
+        h[q + 8] = c2 + 3 * d2;
+      }
+    }
+    const o0 = 3 * g * outStride;
+    const o1 = o0 + outStride;
+    const o2 = o1 + outStride;
+    for (let q = 0, q1 = rowLen, q2 = 2 * rowLen, q3 = 3 * rowLen; q < rowLen; q++, q1++, q2++, q3++) {
+      const r1 = h[q1];
+      const r2 = h[q2];
+      out[o0 + q] = (3 * h[q] + r1 + 8) >> 4;
+      out[o1 + q] = (2 * (r1 + r2) + 8) >> 4;
+      out[o2 + q] = (r2 + 3 * h[q3] + 8) >> 4;
+    }
+  }
+}
+
+let u16scratch = new Uint16Array(0);
+function u16ScratchOf(length: number): Uint16Array {
+  if (u16scratch.length < length) u16scratch = new Uint16Array(length);
+  return u16scratch;
+}
+
+/**
  * Resizes RGBA to RGB `dstW`×`dstH` into `out` (row stride `outStride` bytes), separably: for each output row, the
  * source rows it reads (each computed once) through the horizontal taps, then its column sums. Not re-entrant
  * (shared scratch).
@@ -239,6 +317,8 @@ export function resizeRgbaToRgb(
 ): void {
   const { width: sw, height: sh, data } = img;
   if (sw === 2 * dstW && sh === 2 * dstH) return halve(img, dstW, dstH, out, outStride);
+  if (3 * sw === 4 * dstW && 3 * sh === 4 * dstH) return shrink4to3(img, dstW, dstH, out, outStride);
+  if (sw === 4 * dstW && sh === 4 * dstH) return quarter(img, dstW, dstH, out, outStride);
   const tx = tapsFor(sw, dstW).row;
   const yTaps = tapsFor(sh, dstH);
   const ty = yTaps.taps;
