@@ -18,9 +18,14 @@
 // --browser: also the same frames through the browser's engine (the benchmark page, dist-bench/, built by
 // `npm run bench` or here when missing; Debian's Chromium, WASM): the default path (VideoFrame readback, the
 // engine's JS letterbox), the canvas readback, and the canvas resampler, side by side with the CLI.
+// --scale K: every photo of the sets upscaled K× first (bicubic, JPEG quality 92, into a temporary folder; boxes
+// scaled with it): photos the size of a phone's (K 3.15 turns the 1280×720 frames into 4032×2268) for the large-photo
+// paths of the engine. An upscaled frame holds no more detail than the frame, so this checks that those paths
+// read what the frame's own size reads, not how well the product reads real high-resolution photos.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,6 +112,31 @@ const sets = [];
 if (setNames.includes('ro')) sets.push(roSet());
 if (setNames.includes('web') && existsSync(join(webData, 'annotations.jsonl'))) sets.push(webSet());
 if (setNames.includes('webval') && existsSync(join(webData, 'annotations.jsonl'))) sets.push(webValSet());
+const scale = args.includes('--scale') ? Number(args[args.indexOf('--scale') + 1]) : 1;
+if (!(scale > 0)) {
+  console.error('accuracy: --scale takes a positive number');
+  process.exit(2);
+}
+let scaledDir = null;
+if (scale !== 1) {
+  const sharp = (await import('sharp')).default;
+  scaledDir = mkdtempSync(join(tmpdir(), 'alpr-accuracy-'));
+  process.on('exit', () => rmSync(scaledDir, { recursive: true, force: true }));
+  const up = (b) => b.map((v) => v * scale);
+  let n = 0;
+  for (const set of sets) {
+    for (const f of set.frames) {
+      const meta = await sharp(f.path).metadata();
+      const path = join(scaledDir, `${n++}-${f.path.split('/').pop().replace(/\.[^.]+$/, '')}.jpg`);
+      await sharp(f.path)
+        .resize(Math.round(meta.width * scale), Math.round(meta.height * scale), { kernel: 'cubic' })
+        .jpeg({ quality: 92 })
+        .toFile(path);
+      Object.assign(f, { path, plates: f.plates.map(up), unlabelled: f.unlabelled?.map(up) });
+    }
+    set.name += ` upscaled ${scale}x`;
+  }
+}
 const roFiles = sets.length && setNames.includes('ro') ? sets[0].frames.map((f) => f.path) : [];
 
 const iou = (a, b) => {

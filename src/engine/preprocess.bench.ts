@@ -10,12 +10,15 @@ function photo(w: number, h: number) {
 
 const hd = photo(1280, 720);
 const fhd = photo(1920, 1080);
+const phone = photo(4032, 3024);
 const crops = new Uint8Array(8 * 64 * 160 * 3);
 
 describe('letterbox', () => {
   bench('1280x720 -> 960 (default)', () => void letterbox(hd, 960, 32));
   bench('1280x720 -> 640 (fast)', () => void letterbox(hd, 640, 32));
   bench('1920x1080 -> 960 (default)', () => void letterbox(fhd, 960, 32));
+  bench('4032x3024 -> 960 (a phone photo, default)', () => void letterbox(phone, 960, 32));
+  bench('4032x3024 -> 1440 (its second look)', () => void letterbox(phone, 1440, 32));
 });
 
 describe('OCR crops', () => {
