@@ -37,6 +37,16 @@ def check_convs(path):
     return model
 
 
+def export_graph(det, path, opset=13):
+    """The shipped graph of `det` (its input normalisation already folded: build / fold_input_norm) at `path`."""
+    net = Exported(det).eval()
+    dummy = torch.zeros(1, 384, 640, 3, dtype=torch.uint8)
+    torch.onnx.export(net, dummy, path, input_names=["image"], output_names=["scores", "boxes"],
+                      dynamic_axes={"image": {1: "H", 2: "W"}, "scores": {2: "h", 3: "w"}, "boxes": {2: "h", 3: "w"}},
+                      opset_version=opset, do_constant_folding=True)
+    return check_convs(path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default="")
@@ -48,12 +58,7 @@ def main():
     ap.add_argument("--opset", type=int, default=13)
     args = ap.parse_args()
     det, state = build(args.ckpt)
-    net = Exported(det).eval()
-    dummy = torch.zeros(1, 384, 640, 3, dtype=torch.uint8)
-    torch.onnx.export(net, dummy, args.out, input_names=["image"], output_names=["scores", "boxes"],
-                      dynamic_axes={"image": {1: "H", 2: "W"}, "scores": {2: "h", 3: "w"}, "boxes": {2: "h", 3: "w"}},
-                      opset_version=args.opset, do_constant_folding=True)
-    model = check_convs(args.out)
+    model = export_graph(det, args.out, args.opset)
     n_conv = sum(n.op_type == "Conv" for n in model.graph.node)
     side = {"name": "detector", "version": args.version, "input": "image", "outputs": ["scores", "boxes"],
             "stride": STRIDE, "input_multiple": 32, "sizes": {"fast": args.fast, "default": args.default},

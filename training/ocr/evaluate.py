@@ -113,7 +113,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     net, ck = load(a.ckpt)
-    print("checkpoint %s: step %d, %.1f min of training" % (a.ckpt, ck["step"], ck["elapsed"] / 60))
+    if "from_onnx" in ck:
+        print("checkpoint %s: recovered from %s (%s)" % (a.ckpt, ck["from_onnx"]["path"], ck["from_onnx"]["version"]))
+    else:
+        print("checkpoint %s: step %d, %.1f min of training" % (a.ckpt, ck["step"], ck["elapsed"] / 60))
 
     real = D.RealPlates("val")
     night = ["night" in it[3]["file"] for it in real.items]

@@ -1,0 +1,94 @@
+"""The shipped detector (models/detector.onnx) back into a checkpoint that train.py --init / --teacher, evaluate.py
+--ckpt, prune.py, mine.py and export.py take: on a fresh machine training/runs/ is empty, and this is how a
+fine-tune, a distillation or a pruning starts from what is shipped.
+
+    /usr/bin/python3 training/detector/from_onnx.py [--onnx models/detector.onnx] [--out training/runs/detector_shipped/final.pt]
+
+The graph has the BatchNorms and the input normalisation folded into its convs (export.py); both are undone
+(training/common/onnx_import.py), the BatchNorms calibrated on training frames (ro-dashcam training videos and
+web-plates training photos), and the checkpoint exported again and compared with the ONNX file's weights before it
+is written. The checkpoint holds the weights as both `model` and `ema` (load_checkpoint reads `ema`).
+"""
+import argparse
+import copy
+import json
+import os
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", ".."))
+from training.common import splits  # noqa: E402
+from training.common.onnx_import import check_roundtrip, import_onnx, layer_shapes  # noqa: E402
+from model import MEAN, STD, Detector  # noqa: E402
+from export import export_graph  # noqa: E402
+from data import load_rgb  # noqa: E402
+
+
+def build(onnx_path):
+    """A Detector with the graph's widths."""
+    s = layer_shapes(onnx_path)
+    width = (s["stem.0"][0], s["s4.0.pw.0"][0], s["s8.0.pw.0"][0], s["s16.0.pw.0"][0], s["s32.0.pw.0"][0])
+    return Detector(width=width, neck=s["lat8.0"][0])
+
+
+def calibration_batch(n=16, seed=0):
+    """n training frames at 640×384 (ro-dashcam training videos; web-plates training photos, two to a frame)."""
+    rng = np.random.default_rng(seed)
+    ro, web = splits.ro_rows("train"), splits.web_rows("train")
+    frames = []
+    for k in range(n):
+        canvas = np.zeros((384, 640, 3), np.uint8)
+        if k % 2 == 0:
+            r = ro[rng.integers(len(ro))]
+            im = load_rgb(os.path.join(splits.DATA, "ro-dashcam", r["file"]))
+            canvas[:360] = cv2.resize(im, (640, 360), interpolation=cv2.INTER_AREA)
+        else:
+            for x in (0, 320):
+                r = web[rng.integers(len(web))]
+                im = load_rgb(os.path.join(splits.DATA, "web-plates", r["file"]))
+                canvas[32:352, x:x + 320] = cv2.resize(im, (320, 320), interpolation=cv2.INTER_AREA)
+        frames.append(canvas)
+    return torch.from_numpy(np.stack(frames)).permute(0, 3, 1, 2).float()
+
+
+def recover(onnx_path, calibrate=True):
+    det = build(onnx_path)
+    batch = calibration_batch() if calibrate else None
+    import_onnx(det, onnx_path, calibrate=batch, forward=lambda m, x: m.forward_raw(x), input_norm=("stem.0", MEAN, STD))
+    det.eval()
+    with open(os.path.splitext(onnx_path)[0] + ".json") as f:
+        side = json.load(f)
+    state = det.state_dict()
+    ck = {"model": state, "ema": state, "arch": det.arch, "step": 0,
+          "from_onnx": {"path": onnx_path, "version": side.get("version")}}
+    return det, ck
+
+
+def export_again(det, path):
+    export_graph(copy.deepcopy(det).eval().fold_input_norm(), path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--onnx", default="models/detector.onnx")
+    ap.add_argument("--out", default="training/runs/detector_shipped/final.pt")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    det, ck = recover(a.onnx)
+    rep = check_roundtrip(det, a.onnx, export_again)
+    print("round trip: %d layers, max |weight difference| %.2e" % (rep["layers"], rep["max_abs_diff"]))
+    if rep["max_abs_diff"] > 1e-3:
+        raise SystemExit("the recovered detector does not export to the same weights")
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    torch.save(ck, a.out)
+    print("wrote %s (version %s)" % (a.out, ck["from_onnx"]["version"]))
+
+
+if __name__ == "__main__":
+    main()
