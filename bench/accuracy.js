@@ -8,6 +8,8 @@
 // whose text we read by eye from the photos (bench/web-plates-texts.jsonl: file, plate index, box, text; plates
 // we could not read for sure, Japanese ones and a dealer plate were left out). The other plates of those photos
 // keep their boxes (recall, unmatched) without a text.
+// 41 of those plates also carry the region we could tell from the photo (`region`: the country, and the US state
+// where the plate names it; every ro-dashcam plate is `ro`): the region of each found plate is compared with it.
 //
 // Prints, per set and config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched":
 // some are real but unlabelled distant plates, see ../shared/data/README.md; on ro-dashcam, those on the real plates
@@ -75,7 +77,10 @@ function roSet() {
     frames: frames.map((f) => ({
       path: join(data, f.file),
       plates: f.plates,
-      texts: f.plates.map((_, k) => texts.get(`${f.file}#${k}`)),
+      texts: f.plates.map((_, k) => {
+        const t = texts.get(`${f.file}#${k}`);
+        return t && { ...t, region: 'ro' };
+      }),
       unlabelled: unlabelled.get(f.file) ?? [],
     })),
   };
@@ -93,7 +98,7 @@ function webSet() {
       const plates = boxes.get(file) ?? [];
       const texts = plates.map((_, k) => {
         const t = ts.find((x) => x.index === k);
-        return t ? { text: t.text, legible: true } : undefined;
+        return t ? { text: t.text, legible: true, region: t.region } : undefined;
       });
       return { path: join(webData, file), plates, texts };
     }),
@@ -229,6 +234,9 @@ for (const { set, label, config, lines, seconds } of results) {
   let exact = 0;
   let chars = 0;
   let charsOk = 0;
+  // region: of the found plates with a labelled region, the country right (code before '-'), and the state where
+  // the label names one
+  const region = { n: 0, country: 0, stateN: 0, state: 0, wrong: [] };
   const misreads = [];
   frames.forEach((f, i) => {
     const res = lines[i]?.results ?? [];
@@ -248,6 +256,17 @@ for (const { set, label, config, lines, seconds } of results) {
       if (best >= 0) {
         used.add(best);
         found++;
+      }
+      if (label?.region && best >= 0) {
+        const got = res[best].region?.code ?? '';
+        const country = (c) => c.split('-')[0];
+        region.n++;
+        if (country(got) === country(label.region)) region.country++;
+        else region.wrong.push(`${label.text} ${label.region} -> ${got}`);
+        if (label.region.includes('-')) {
+          region.stateN++;
+          if (got === label.region) region.state++;
+        }
       }
       if (label?.legible && label.text) {
         legible++;
@@ -275,5 +294,10 @@ for (const { set, label, config, lines, seconds } of results) {
     );
   }
   if (legible) console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);
+  if (region.n) {
+    const st = region.stateN ? `; state right ${region.state}/${region.stateN} of those with a state` : '';
+    console.log(`  region of the found plates: country right ${(region.country / region.n).toFixed(3)} (${region.country}/${region.n})${st}`);
+    if (region.wrong.length) console.log(`    wrong: ${region.wrong.slice(0, 12).join(', ')}${region.wrong.length > 12 ? ', ...' : ''}`);
+  }
   if (misreads.length) console.log(`  misses: ${misreads.slice(0, Number(process.env.MISSES || 12)).join(', ')}${misreads.length > 12 ? ', ...' : ''}`);
 }
