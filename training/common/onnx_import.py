@@ -156,3 +156,15 @@ def check_roundtrip(net, onnx_path, export):
             bb = np.zeros(wb.shape[0], np.float32) if bb is None else bb
             d = max(d, float(np.abs(ba - bb).max()))
     return {"layers": len(a), "max_abs_diff": d}
+
+
+def save_checked(net, ck, onnx_path, export, out, tol, what):
+    """The from_onnx.py scripts' last step: the round trip (`check_roundtrip`) within `tol`, then `ck` saved at
+    `out`."""
+    rep = check_roundtrip(net, onnx_path, export)
+    print("round trip: %d layers, max |weight difference| %.2e" % (rep["layers"], rep["max_abs_diff"]))
+    if rep["max_abs_diff"] > tol:
+        raise SystemExit("the recovered %s does not export to the same weights" % what)
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    torch.save(ck, out)
+    print("wrote %s (from %s, version %s)" % (out, onnx_path, ck["from_onnx"]["version"]))

@@ -14,7 +14,6 @@ import copy
 import json
 import os
 import sys
-import tempfile
 
 import cv2
 import numpy as np
@@ -24,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", ".."))
 from training.common import splits  # noqa: E402
-from training.common.onnx_import import check_roundtrip, import_onnx, layer_shapes  # noqa: E402
+from training.common.onnx_import import import_onnx, layer_shapes, save_checked  # noqa: E402
 from model import MEAN, STD, Detector  # noqa: E402
 from export import export_graph  # noqa: E402
 from data import load_rgb  # noqa: E402
@@ -81,13 +80,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     det, ck = recover(a.onnx)
-    rep = check_roundtrip(det, a.onnx, export_again)
-    print("round trip: %d layers, max |weight difference| %.2e" % (rep["layers"], rep["max_abs_diff"]))
-    if rep["max_abs_diff"] > 1e-3:
-        raise SystemExit("the recovered detector does not export to the same weights")
-    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-    torch.save(ck, a.out)
-    print("wrote %s (version %s)" % (a.out, ck["from_onnx"]["version"]))
+    save_checked(det, ck, a.onnx, export_again, a.out, 1e-3, "detector")
 
 
 if __name__ == "__main__":

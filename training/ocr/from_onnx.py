@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
-from training.common.onnx_import import check_roundtrip, import_onnx, layer_shapes  # noqa: E402
+from training.common.onnx_import import import_onnx, layer_shapes, save_checked  # noqa: E402
 from training.ocr import data as D  # noqa: E402
 from training.ocr.export import export  # noqa: E402
 from training.ocr.model import ALPHABET, PlateOCR  # noqa: E402
@@ -67,13 +67,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     net, ck = recover(a.onnx)
-    rep = check_roundtrip(net, a.onnx, export_to(net, ck))
-    print("round trip: %d layers, max |weight difference| %.2e" % (rep["layers"], rep["max_abs_diff"]))
-    if rep["max_abs_diff"] > 1e-4:
-        raise SystemExit("the recovered reader does not export to the same weights")
-    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-    torch.save(ck, a.out)
-    print("wrote %s (version %s, step %d)" % (a.out, ck["from_onnx"]["version"], ck["step"]))
+    save_checked(net, ck, a.onnx, export_to(net, ck), a.out, 1e-4, "reader")
 
 
 if __name__ == "__main__":
