@@ -10,6 +10,7 @@
 // keep their boxes (recall, unmatched) without a text.
 // 41 of those plates also carry the region we could tell from the photo (`region`: the country, and the US state
 // where the plate names it; every ro-dashcam plate is `ro`): the region of each found plate is compared with it.
+// And the legible plates found, by the result's score: how many were read exactly in each score bin.
 //
 // Prints, per set and config: plate recall@IoU0.5, results per image that match no labelled plate ("unmatched":
 // some are real but unlabelled distant plates, see ../shared/data/README.md; on ro-dashcam, those on the real plates
@@ -237,6 +238,9 @@ for (const { set, label, config, lines, seconds } of results) {
   // region: of the found plates with a labelled region, the country right (code before '-'), and the state where
   // the label names one
   const region = { n: 0, country: 0, stateN: 0, state: 0, wrong: [] };
+  // the reader's score against exactness of the found legible plates, in score bins (is threshold_o well placed?)
+  const binEdges = [0, 0.6, 0.8, 0.9, 0.95];
+  const bins = binEdges.map(() => [0, 0]);
   const misreads = [];
   frames.forEach((f, i) => {
     const res = lines[i]?.results ?? [];
@@ -271,6 +275,11 @@ for (const { set, label, config, lines, seconds } of results) {
       if (label?.legible && label.text) {
         legible++;
         const got = best >= 0 ? res[best].plate.toUpperCase() : '';
+        if (best >= 0) {
+          const b = bins[binEdges.findLastIndex((e) => res[best].score >= e)];
+          b[0]++;
+          if (got === label.text) b[1]++;
+        }
         if (got === label.text) exact++;
         else misreads.push(`${label.text} -> ${got || '(missed)'}`);
         chars += label.text.length;
@@ -294,6 +303,10 @@ for (const { set, label, config, lines, seconds } of results) {
     );
   }
   if (legible) console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);
+  if (legible) {
+    const cells = binEdges.map((e, k) => `${e}–${binEdges[k + 1] ?? 1}: ${bins[k][1]}/${bins[k][0]}`);
+    console.log(`  read exactly by score (the found legible plates): ${cells.join(', ')}`);
+  }
   if (region.n) {
     const st = region.stateN ? `; state right ${region.state}/${region.stateN} of those with a state` : '';
     console.log(`  region of the found plates: country right ${(region.country / region.n).toFixed(3)} (${region.country}/${region.n})${st}`);
