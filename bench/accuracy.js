@@ -123,10 +123,9 @@ if (!(scale > 0)) {
   console.error('accuracy: --scale takes a positive number');
   process.exit(2);
 }
-let scaledDir = null;
 if (scale !== 1) {
   const sharp = (await import('sharp')).default;
-  scaledDir = mkdtempSync(join(tmpdir(), 'alpr-accuracy-'));
+  const scaledDir = mkdtempSync(join(tmpdir(), 'alpr-accuracy-'));
   process.on('exit', () => rmSync(scaledDir, { recursive: true, force: true }));
   const up = (b) => b.map((v) => v * scale);
   let n = 0;
@@ -145,6 +144,8 @@ if (scale !== 1) {
 }
 const roFiles = sets.length && setNames.includes('ro') ? sets[0].frames.map((f) => f.path) : [];
 
+/** The country of a region code ('us-ca' -> 'us'). */
+const country = (code) => code.split('-')[0];
 const iou = (a, b) => {
   const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
   const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
@@ -263,7 +264,6 @@ for (const { set, label, config, lines, seconds } of results) {
       }
       if (label?.region && best >= 0) {
         const got = res[best].region?.code ?? '';
-        const country = (c) => c.split('-')[0];
         region.n++;
         if (country(got) === country(label.region)) region.country++;
         else region.wrong.push(`${label.text} ${label.region} -> ${got}`);

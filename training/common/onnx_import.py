@@ -15,6 +15,7 @@ it, and the detector's input normalisation into its stem. This module undoes tha
 `check_roundtrip` exports the model again (eval mode, folded the same way) and compares its weights with the graph's.
 Used by training/ocr/from_onnx.py and training/detector/from_onnx.py.
 """
+import argparse
 import os
 import tempfile
 
@@ -25,10 +26,14 @@ import torch.nn as nn
 from onnx import numpy_helper
 
 
+def _scope_parts(node_name):
+    """'/features/features.0/features.0.0/Conv' -> ['features', '0', '0'] (each scope adds its last dotted part)."""
+    return [s.split(".")[-1] for s in node_name.split("/")[1:-1] if s]
+
+
 def _module_path(net, node_name):
-    """'/features/features.0/features.0.0/Conv' -> 'features.0.0' (each scope adds its last dotted part)."""
-    scopes = [s for s in node_name.split("/")[1:-1] if s]
-    parts = [s.split(".")[-1] for s in scopes]
+    """The module of a Conv / Gemm node: its scope parts joined ('features.0.0'), less any wrapper scopes."""
+    parts = _scope_parts(node_name)
     names = dict(net.named_modules())
     for start in range(len(parts)):  # an export wrapper adds leading scopes (Exported's `net`, `det`)
         path = ".".join(parts[start:])
@@ -80,7 +85,7 @@ def import_onnx(net, onnx_path, calibrate=None, forward=None, input_norm=None):
 
     calibrate: a batch for `forward(net, batch)` (default `net(batch)`), used for the BatchNorm statistics.
     input_norm: (module path, mean, std) of a conv whose input the graph did not normalise (the detector's stem:
-    the graph's stem works on 0..255, the model's on (x - mean) / std). Returns the number of layers loaded."""
+    the graph's stem works on 0..255, the model's on (x - mean) / std)."""
     net.eval()
     layers = folded_layers(onnx_path, net)
     bns = {}
@@ -123,7 +128,6 @@ def import_onnx(net, onnx_path, calibrate=None, forward=None, input_norm=None):
             bn.running_var.copy_(var.float())
             bn.weight.copy_(torch.sqrt(var + bn.eps).float())
             bn.bias.copy_((mu + shift.double()).float())
-    return len(layers)
 
 
 def layer_shapes(onnx_path):
@@ -134,8 +138,7 @@ def layer_shapes(onnx_path):
     out = {}
     for n in g.node:
         if n.op_type in ("Conv", "Gemm") and n.input[1] in inits:
-            parts = [s.split(".")[-1] for s in n.name.split("/")[1:-1] if s]
-            out[".".join(parts)] = inits[n.input[1]]
+            out[".".join(_scope_parts(n.name))] = inits[n.input[1]]
     return out
 
 
@@ -158,13 +161,19 @@ def check_roundtrip(net, onnx_path, export):
     return {"layers": len(a), "max_abs_diff": d}
 
 
-def save_checked(net, ck, onnx_path, export, out, tol, what):
-    """The from_onnx.py scripts' last step: the round trip (`check_roundtrip`) within `tol`, then `ck` saved at
-    `out`."""
-    rep = check_roundtrip(net, onnx_path, export)
+def main(what, default_onnx, default_out, recover, export_for, tol):
+    """The from_onnx.py scripts: `recover(onnx_path)` -> (net, checkpoint dict), the round trip through
+    `export_for(net, ck)` (`check_roundtrip`) within `tol`, then the checkpoint saved."""
+    ap = argparse.ArgumentParser(description="the shipped %s back into a PyTorch checkpoint" % what)
+    ap.add_argument("--onnx", default=default_onnx)
+    ap.add_argument("--out", default=default_out)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    net, ck = recover(a.onnx)
+    rep = check_roundtrip(net, a.onnx, export_for(net, ck))
     print("round trip: %d layers, max |weight difference| %.2e" % (rep["layers"], rep["max_abs_diff"]))
     if rep["max_abs_diff"] > tol:
         raise SystemExit("the recovered %s does not export to the same weights" % what)
-    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-    torch.save(ck, out)
-    print("wrote %s (from %s, version %s)" % (out, onnx_path, ck["from_onnx"]["version"]))
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    torch.save(ck, a.out)
+    print("wrote %s (from %s, version %s)" % (a.out, a.onnx, ck["from_onnx"]["version"]))

@@ -9,7 +9,6 @@ The graph has the BatchNorms and the input normalisation folded into its convs (
 web-plates training photos), and the checkpoint exported again and compared with the ONNX file's weights before it
 is written. The checkpoint holds the weights as both `model` and `ema` (load_checkpoint reads `ema`).
 """
-import argparse
 import copy
 import json
 import os
@@ -23,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", ".."))
 from training.common import splits  # noqa: E402
-from training.common.onnx_import import import_onnx, layer_shapes, save_checked  # noqa: E402
+from training.common.onnx_import import import_onnx, layer_shapes, main  # noqa: E402
 from model import MEAN, STD, Detector  # noqa: E402
 from export import export_graph  # noqa: E402
 from data import load_rgb  # noqa: E402
@@ -73,15 +72,6 @@ def export_again(det, path):
     export_graph(copy.deepcopy(det).eval().fold_input_norm(), path)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--onnx", default="models/detector.onnx")
-    ap.add_argument("--out", default="training/runs/detector_shipped/final.pt")
-    a = ap.parse_args()
-    torch.set_num_threads(1)
-    det, ck = recover(a.onnx)
-    save_checked(det, ck, a.onnx, export_again, a.out, 1e-3, "detector")
-
-
 if __name__ == "__main__":
-    main()
+    main("detector", "models/detector.onnx", "training/runs/detector_shipped/final.pt", recover,
+         lambda det, ck: export_again, 1e-3)

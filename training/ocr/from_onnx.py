@@ -8,7 +8,6 @@ The BatchNorms are calibrated on the real training crops (ro-dashcam and the han
 training/common/onnx_import.py says how), and the checkpoint is exported again and compared with the ONNX file's
 weights before it is written.
 """
-import argparse
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
-from training.common.onnx_import import import_onnx, layer_shapes, save_checked  # noqa: E402
+from training.common.onnx_import import import_onnx, layer_shapes, main  # noqa: E402
 from training.ocr import data as D  # noqa: E402
 from training.ocr.export import export  # noqa: E402
 from training.ocr.model import ALPHABET, PlateOCR  # noqa: E402
@@ -60,15 +59,5 @@ def export_to(net, ck):
     return run
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--onnx", default="models/ocr.onnx")
-    ap.add_argument("--out", default="training/runs/ocr_shipped/last.pt")
-    a = ap.parse_args()
-    torch.set_num_threads(1)
-    net, ck = recover(a.onnx)
-    save_checked(net, ck, a.onnx, export_to(net, ck), a.out, 1e-4, "reader")
-
-
 if __name__ == "__main__":
-    main()
+    main("reader", "models/ocr.onnx", "training/runs/ocr_shipped/last.pt", recover, export_to, 1e-4)
