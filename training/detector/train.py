@@ -109,8 +109,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--teacher", default="", help="distil from this checkpoint (e.g. the one a pruned net came from)")
     ap.add_argument("--kd", type=float, default=1.0, help="weight of the distillation loss")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads of the training process (the data process keeps one); 2 helps when it is idle")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.run, exist_ok=True)
     last = os.path.join(args.run, "last.pt")
