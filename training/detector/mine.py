@@ -99,6 +99,7 @@ def main():
                                       "pmin": round(pmin, 3), "kind": kind})
         n_ign += kind == "ignore"
         n_neg += kind == "neg"
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump(out, fh)
     print(f"{len(rows)} training frames: {n_neg} hard negatives, {n_ign} probable unlabelled plates (ignore), "
