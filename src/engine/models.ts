@@ -30,6 +30,20 @@ export interface OcrSidecar {
   alphabet: string;
   crop_pad: [number, number];
   regions?: string[];
+  /** Optional second read of uncertain plates (src/engine/ocr.ts, `readPlates`). */
+  reread?: RereadConfig;
+}
+
+/**
+ * Plates whose first reading scores in [`above`, `below`) are read again through nudged crops, one per entry of
+ * `variants`: [left, top, right, bottom] edge moves as fractions of the box's width / height (positive widens),
+ * applied before `crop_pad`. The reading with the highest score wins; candidates are merged.
+ */
+export interface RereadConfig {
+  below: number;
+  /** Plates whose first reading scores under this are left alone (most are not plates). Default 0. */
+  above?: number;
+  variants: [number, number, number, number][];
 }
 
 export interface ManifestEntry<S> {
@@ -109,6 +123,13 @@ export function parseManifest(json: unknown): ModelManifest {
   const o = m.models.ocr.config;
   need(o.height > 0 && o.width > 0 && o.slots > 0 && o.alphabet?.length > 0, 'ocr config incomplete');
   need(Array.isArray(o.crop_pad) && o.crop_pad.length === 2, 'ocr crop_pad missing');
+  if (o.reread !== undefined) {
+    const r = o.reread;
+    need(r && typeof r.below === 'number' && Array.isArray(r.variants), 'ocr reread needs below and variants');
+    need(r.above === undefined || typeof r.above === 'number', 'ocr reread above must be a number');
+    need(r.variants.every((v) => Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && x > -0.5 && x < 1)),
+      'ocr reread variants must be [left, top, right, bottom] edge moves in (-0.5, 1)');
+  }
   return m;
 }
 

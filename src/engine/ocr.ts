@@ -13,7 +13,7 @@
 // Candidates: a beam over the per-slot distributions (each slot's top classes), paths merged by the text they
 // spell (the best path's probability). The first candidate is always the per-slot arg-max reading.
 
-import type { Candidate } from '../api/types';
+import type { Box, Candidate } from '../api/types';
 import type { Detection } from './detect';
 import type { OcrSidecar } from './models';
 import { cropStretch, type RgbaImage } from './preprocess';
@@ -110,27 +110,56 @@ export function lookProbs(region: Float32Array | null, index: number, codes: rea
 }
 
 /** The OCR input for a set of boxes: `[N, H, W, 3]` uint8. */
-export function cropBatch(img: RgbaImage, dets: readonly Detection[], cfg: OcrSidecar): Uint8Array {
+export function cropBatch(img: RgbaImage, boxes: readonly Box[], cfg: OcrSidecar): Uint8Array {
   const per = cfg.height * cfg.width * 3;
-  const batch = new Uint8Array(dets.length * per);
-  dets.forEach((d, i) => cropStretch(img, d.box, cfg.crop_pad, cfg.width, cfg.height, batch, i * per));
+  const batch = new Uint8Array(boxes.length * per);
+  boxes.forEach((b, i) => cropStretch(img, b, cfg.crop_pad, cfg.width, cfg.height, batch, i * per));
   return batch;
 }
 
 /** Largest batch per OCR call (a photo with more plates makes several calls). */
 export const MAX_BATCH = 64;
 
-/** Reads every detected plate; one OCR call per photo (up to MAX_BATCH plates). */
-export async function readPlates(
+/** `box` with its edges moved by `v` = [left, top, right, bottom] fractions of its width / height (positive widens). */
+export function nudgeBox(box: Box, v: readonly [number, number, number, number]): Box {
+  const w = box.xmax - box.xmin;
+  const h = box.ymax - box.ymin;
+  return { xmin: box.xmin - v[0] * w, ymin: box.ymin - v[1] * h, xmax: box.xmax + v[2] * w, ymax: box.ymax + v[3] * h };
+}
+
+/**
+ * Fuses readings of one plate through different crops: the one with the highest score gives the plate, its
+ * score and region look; candidates are merged by text (each text's best score), best first. (Ranking the texts by
+ * their mean score over the readings instead was measured and lost plates: docs/engine.md, "Reading again".)
+ */
+export function fuseReadings(reads: readonly OcrReading[], topN = DEFAULT_TOP_N): OcrReading {
+  let best = reads[0];
+  for (const r of reads) if (r.score > best.score) best = r;
+  const merged = new Map<string, number>();
+  for (const r of reads) {
+    for (const c of r.candidates) {
+      const prev = merged.get(c.plate);
+      if (prev === undefined || c.score > prev) merged.set(c.plate, c.score);
+    }
+  }
+  // The winner's own reading first (it has the top score of all paths), then the rest by score.
+  const rest = [...merged.entries()].filter(([t]) => t !== best.plate).sort((a, b) => b[1] - a[1]);
+  const head = best.plate !== '' ? [{ plate: best.plate, score: best.score }] : [];
+  const candidates = [...head, ...rest.map(([plate, score]) => ({ plate, score }))].slice(0, topN);
+  return { plate: best.plate, score: best.score, candidates, lookProbs: best.lookProbs };
+}
+
+/** Reads each box through the OCR model, MAX_BATCH crops per call. */
+async function readBoxes(
   sessions: SessionPair,
   img: RgbaImage,
-  dets: readonly Detection[],
+  boxes: readonly Box[],
   cfg: OcrSidecar,
-  topN = DEFAULT_TOP_N,
+  topN: number,
 ): Promise<OcrReading[]> {
   const out: OcrReading[] = [];
-  for (let at = 0; at < dets.length; at += MAX_BATCH) {
-    const part = dets.slice(at, at + MAX_BATCH);
+  for (let at = 0; at < boxes.length; at += MAX_BATCH) {
+    const part = boxes.slice(at, at + MAX_BATCH);
     const batch = cropBatch(img, part, cfg);
     const input = sessions.tensor('uint8', batch, [part.length, cfg.height, cfg.width, 3]);
     const res = await sessions.run('ocr', { [cfg.input || 'image']: input });
@@ -144,4 +173,31 @@ export async function readPlates(
     }
   }
   return out;
+}
+
+/**
+ * Reads every detected plate: one OCR call per photo (up to MAX_BATCH plates), and, when the sidecar has a
+ * `reread` block, one more call for the plates whose reading scored in [`reread.above`, `reread.below`), through nudged crops
+ * (the reader depends on where the box edges fall: docs/engine.md, "The reader's dependence on the box").
+ */
+export async function readPlates(
+  sessions: SessionPair,
+  img: RgbaImage,
+  dets: readonly Detection[],
+  cfg: OcrSidecar,
+  topN = DEFAULT_TOP_N,
+): Promise<OcrReading[]> {
+  const first = await readBoxes(sessions, img, dets.map((d) => d.box), cfg, topN);
+  const rr = cfg.reread;
+  if (!rr || rr.variants.length === 0) return first;
+  const above = rr.above ?? 0;
+  const unsure = first.map((r, i) => (r.score < rr.below && r.score >= above ? i : -1)).filter((i) => i >= 0);
+  if (unsure.length === 0) return first;
+  const boxes = unsure.flatMap((i) => rr.variants.map((v) => nudgeBox(dets[i].box, v)));
+  const again = await readBoxes(sessions, img, boxes, cfg, topN);
+  const k = rr.variants.length;
+  unsure.forEach((i, n) => {
+    first[i] = fuseReadings([first[i], ...again.slice(n * k, n * k + k)], topN);
+  });
+  return first;
 }

@@ -23,6 +23,9 @@ def load(ckpt_path):
     return net, ck
 
 
+REREAD = {"below": 0.8, "above": 0.4, "variants": [[0.08, 0, 0, 0], [0, 0, 0.08, 0], [0.08, 0.08, 0.08, 0.08]]}
+
+
 def export(net, ck, out_dir, name="ocr"):
     os.makedirs(out_dir, exist_ok=True)
     model = Exported(net).eval()
@@ -37,6 +40,9 @@ def export(net, ck, out_dir, name="ocr"):
         "input": "image", "outputs": ["chars", "region"],
         "height": HEIGHT, "width": WIDTH, "slots": SLOTS, "alphabet": ALPHABET,
         "crop_pad": list(CROP_PAD), "regions": list(ck["regions"]),
+        # The engine's second read of unsure plates through nudged crops (models/README.md, docs/engine.md
+        # "Reading again"; tuned on the held-out sets with the shipped detector, 2026-12-02).
+        "reread": REREAD,
     }
     with open(os.path.join(out_dir, name + ".json"), "w") as f:
         json.dump(side, f, indent=2)
