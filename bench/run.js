@@ -14,7 +14,8 @@
 //
 // Options: --iterations N (default 5), --quick (2 iterations, fewer configs), --skip-build,
 //   --only browser,node,cold,bytes (sections), --configs wasm1,wasm2,wasm2canvas,webgpu (browser configs), --sizes 1280x720,...,
-//   --port N (first of 3 ports; default 4391, or env BENCH_PORT).
+//   --port N (first of 3 ports; default 4391, or env BENCH_PORT), --models DIR (repeatable; the node section with
+//   each folder of models in turn, e.g. a copy with a changed sidecar beside models/).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const iterations = Number(args[args.indexOf('--iterations') + 1]) || (quick ? 2 : 5);
 const skipBuild = args.includes('--skip-build');
+// --models DIR (repeatable, node section only): each folder of models measured side by side, in turn per size and mode.
+const nodeModels = args.flatMap((a, i) => (a === '--models' ? [args[i + 1]] : []));
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : ['browser', 'node', 'cold', 'bytes'];
 const portBase = Number(args.includes('--port') ? args[args.indexOf('--port') + 1] : process.env.BENCH_PORT) || 4391;
 /** The app's own build for the bench (never dist/, which others may be serving). */
@@ -212,10 +215,13 @@ async function nodeRuns(images) {
   for (const size of Object.keys(images)) {
     for (const mode of MODES) {
       const config = mode === 'fast' ? { mode: 'fast' } : {};
-      const { rows } = await runNode(join(root, 'models'), 1, images[size], config, iterations);
-      const s = stats(rows);
-      results.push({ runner: 'node cli (wasm)', backend: 'wasm', threads: 1, size, mode, ...s });
-      log(`node cli ${size} ${mode}: median ${s.total.median} ms (decode ${s.decode.median}, detect ${s.detect.median}, read ${s.read.median})`);
+      for (const dir of nodeModels.length ? nodeModels : [join(root, 'models')]) {
+        const { rows } = await runNode(dir, 1, images[size], config, iterations);
+        const s = stats(rows);
+        const runner = nodeModels.length ? `node cli (wasm) ${dir}` : 'node cli (wasm)';
+        results.push({ runner, backend: 'wasm', threads: 1, size, mode, ...s });
+        log(`${runner} ${size} ${mode}: median ${s.total.median} ms (decode ${s.decode.median}, detect ${s.detect.median}, read ${s.read.median})`);
+      }
     }
   }
   return results;
