@@ -55,14 +55,22 @@ def focal_loss(logits, heat, ignore):
     return (pos_l.sum() + neg_l.sum()) / n
 
 
-def box_loss(raw, ltrb, w):
+def small_weight(width, boost):
+    """Per-cell weight for a box `width` px wide (at the training crop's scale): boost / width, clipped to 1..4, so
+    the one or two cells of a small plate count more next to the many cells of a large one (0: all 1)."""
+    if boost <= 0:
+        return torch.ones_like(width)
+    return (boost / width.clamp(min=1.0)).clamp(1.0, 4.0)
+
+
+def box_loss(raw, ltrb, w, boost=0.0):
     """GIoU between boxes that share their centre cell, plus a little L1 on log distances."""
     m = w > 0
     if m.sum() == 0:
         return raw.sum() * 0
     raw = raw.permute(0, 2, 3, 1)[m]          # [n,4]
     t = ltrb.permute(0, 2, 3, 1)[m]
-    ww = w[m]
+    ww = w[m] * small_weight(t[:, 0] + t[:, 2], boost)
     p = torch.exp(raw.clamp(max=6.0)) * BOX_SCALE
     pl, pt, pr, pb = p.unbind(1)
     tl, tt, tr, tb = t.unbind(1)
@@ -81,7 +89,7 @@ def box_loss(raw, ltrb, w):
     return ((1 - giou) * ww).sum() / ww.sum() + 0.1 * (l1 * ww).sum() / ww.sum()
 
 
-def distill_loss(logits, raw, t_logits, t_raw, heat):
+def distill_loss(logits, raw, t_logits, t_raw, heat, boost=0.0):
     """The teacher's centre map as soft targets (binary KL per cell, normalised like the focal loss: by the number
     of labelled centres), and its box distances (L1 on log-distances) wherever it sees a plate, weighted by its
     score."""
@@ -91,6 +99,9 @@ def distill_loss(logits, raw, t_logits, t_raw, heat):
     n = heat.eq(1).float().sum().clamp(min=1)
     kc = kl.sum() / n
     w = t * (t > 0.1).float()
+    if boost > 0:
+        t_width = (torch.exp(t_raw[:, 0:1].clamp(max=6.0)) + torch.exp(t_raw[:, 2:3].clamp(max=6.0))) * BOX_SCALE
+        w = w * small_weight(t_width, boost)
     kb = ((raw - t_raw).abs().sum(1, keepdim=True) * w).sum() / w.sum().clamp(min=1e-6)
     return kc, kb
 
@@ -109,6 +120,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--teacher", default="", help="distil from this checkpoint (e.g. the one a pruned net came from)")
     ap.add_argument("--kd", type=float, default=1.0, help="weight of the distillation loss")
+    ap.add_argument("--small-boost", type=float, default=0.0,
+                    help="up-weight the box losses of plates narrower than this many px (weight boost/width, 1..4)")
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads of the training process (the data process keeps one); 2 helps when it is idle")
     args = ap.parse_args()
@@ -172,12 +185,12 @@ def main():
         x = imgs.permute(0, 3, 1, 2).float()
         logits, raw = det.forward_raw(x)
         lc = focal_loss(logits[:, 0], heat, ign)
-        lb = box_loss(raw, ltrb, wb)
+        lb = box_loss(raw, ltrb, wb, args.small_boost)
         loss = lc + 2.0 * lb
         if teacher is not None:
             with torch.no_grad():
                 t_logits, t_raw = teacher.forward_raw(x)
-            kc, kb = distill_loss(logits, raw, t_logits, t_raw, heat)
+            kc, kb = distill_loss(logits, raw, t_logits, t_raw, heat, args.small_boost)
             loss = loss + args.kd * (kc + kb)
         opt.zero_grad()
         loss.backward()
