@@ -177,8 +177,9 @@ async function readBoxes(
 
 /**
  * Reads every detected plate: one OCR call per photo (up to MAX_BATCH plates), and, when the sidecar has a
- * `reread` block, one more call for the plates whose reading scored in [`reread.above`, `reread.below`), through nudged crops
- * (the reader depends on where the box edges fall: docs/engine.md, "The reader's dependence on the box").
+ * `reread` block, one more call for the plates whose reading scored in [`reread.above`, `reread.below`), through
+ * nudged crops (the reader depends on where the box edges fall: docs/engine.md, "The reader's dependence on the
+ * box").
  */
 export async function readPlates(
   sessions: SessionPair,
