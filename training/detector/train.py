@@ -100,7 +100,8 @@ def distill_loss(logits, raw, t_logits, t_raw, heat, boost=0.0):
     kc = kl.sum() / n
     w = t * (t > 0.1).float()
     if boost > 0:
-        t_width = (torch.exp(t_raw[:, 0:1].clamp(max=6.0)) + torch.exp(t_raw[:, 2:3].clamp(max=6.0))) * BOX_SCALE
+        t_box = Detector.decode_box(t_raw)  # l, t, r, b in px
+        t_width = t_box[:, 0:1] + t_box[:, 2:3]
         w = w * small_weight(t_width, boost)
     kb = ((raw - t_raw).abs().sum(1, keepdim=True) * w).sum() / w.sum().clamp(min=1e-6)
     return kc, kb
