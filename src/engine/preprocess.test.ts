@@ -203,6 +203,29 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
       const c = new Uint8Array(dw * dh * 3);
       resizeRgbaToRgb(img, dw, dh, c);
       expect(Buffer.compare(c, b)).toBe(0);
+    }, 30_000); // the reference is slow: 4000×3000 takes seconds on a busy 2-core machine
+  }
+
+  // The integer paths read each pixel as one 32-bit word and add two channels per 16-bit lane (SWAR): any alpha
+  // must leave R, G, B alone, and pixels that do not start on a 4-byte boundary are read all the same.
+  for (const [sw, sh, dw, dh] of [
+    [1280, 720, 960, 540],
+    [1280, 720, 640, 360],
+  ]) {
+    it(`${sw}x${sh} -> ${dw}x${dh}: random alpha, unaligned pixels, extreme values`, () => {
+      const img = image(sw, sh, (x, y) => ((x + y) % 7 === 0 ? [255, 255, 255] : [rnd(), (x * y) % 2 ? 0 : 255, rnd()]));
+      for (let i = 3; i < img.data.length; i += 4) img.data[i] = rnd();
+      const shifted = new Uint8Array(img.data.length + 1);
+      shifted.set(img.data, 1);
+      const unaligned: RgbaImage = { width: sw, height: sh, data: shifted.subarray(1) };
+      const a = new Uint8Array(dw * dh * 3);
+      const b = new Uint8Array(dw * dh * 3);
+      const c = new Uint8Array(dw * dh * 3);
+      resizeRgbaToRgb(img, dw, dh, a);
+      resizeRgbaToRgb(unaligned, dw, dh, c);
+      referenceResize(img, dw, dh, b);
+      expect(Buffer.compare(a, b)).toBe(0);
+      expect(Buffer.compare(c, b)).toBe(0);
     });
   }
 });
