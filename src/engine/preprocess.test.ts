@@ -211,6 +211,7 @@ describe('resizeRgbaToRgb matches the reference implementation byte for byte', (
   for (const [sw, sh, dw, dh] of [
     [1280, 720, 960, 540],
     [1280, 720, 640, 360],
+    [1280, 720, 320, 180],
   ]) {
     it(`${sw}x${sh} -> ${dw}x${dh}: random alpha, unaligned pixels, extreme values`, () => {
       const img = image(sw, sh, (x, y) => ((x + y) % 7 === 0 ? [255, 255, 255] : [rnd(), (x * y) % 2 ? 0 : 255, rnd()]));
