@@ -288,42 +288,57 @@ function shrink4to3(img: RgbaImage, dstW: number, dstH: number, out: Uint8Array,
   const sw = img.width;
   const groups = dstH / 3;
   const cols = dstW / 3;
-  // per source column of the block: the three output rows' vertical sums, R|B lanes and G|A lanes
-  const v = new Int32Array(24);
+  const sw2 = 2 * sw;
+  const sw3 = 3 * sw;
   for (let g = 0; g < groups; g++) {
-    const ra = 4 * g * sw;
     let o = 3 * g * outStride;
-    for (let i = 0, x = ra; i < cols; i++, x += 4, o += 9) {
-      for (let k = 0; k < 4; k++) {
-        const a = words[x + k], b = words[x + k + sw], c = words[x + k + 2 * sw], d = words[x + k + 3 * sw];
-        const ae = a & LANES, be = b & LANES, ce = c & LANES, de = d & LANES;
-        const ao = (a >>> 8) & LANES, bo = (b >>> 8) & LANES, co = (c >>> 8) & LANES, dob = (d >>> 8) & LANES;
-        const q = 6 * k;
-        v[q] = 3 * ae + be;
-        v[q + 1] = 2 * (be + ce);
-        v[q + 2] = ce + 3 * de;
-        v[q + 3] = 3 * ao + bo;
-        v[q + 4] = 2 * (bo + co);
-        v[q + 5] = co + 3 * dob;
-      }
-      for (let r = 0, p = o; r < 3; r++, p += outStride) {
-        const e0 = v[r], e1 = v[6 + r], e2 = v[12 + r], e3 = v[18 + r];
-        const g0 = v[3 + r], g1 = v[9 + r], g2 = v[15 + r], g3 = v[21 + r];
-        const x0 = ((3 * e0 + e1 + 0x00080008) >>> 4) & LANES;
-        const x1 = ((2 * (e1 + e2) + 0x00080008) >>> 4) & LANES;
-        const x2 = ((e2 + 3 * e3 + 0x00080008) >>> 4) & LANES;
-        out[p] = x0 & 0xff;
-        out[p + 1] = (3 * g0 + g1 + 8) >> 4; // byte stores keep the G lane (bits 0..7); A sits above
-        out[p + 2] = x0 >>> 16;
-        out[p + 3] = x1 & 0xff;
-        out[p + 4] = (2 * (g1 + g2) + 8) >> 4;
-        out[p + 5] = x1 >>> 16;
-        out[p + 6] = x2 & 0xff;
-        out[p + 7] = (g2 + 3 * g3 + 8) >> 4;
-        out[p + 8] = x2 >>> 16;
-      }
+    const o1 = outStride;
+    const o2 = 2 * outStride;
+    for (let i = 0, x = 4 * g * sw; i < cols; i++, x += 4, o += 9) {
+      // Down each of the block's 4 source columns: the three output rows' sums, R|B lanes (e) and G|A lanes (h).
+      let a = words[x], b = words[x + sw], c = words[x + sw2], d = words[x + sw3];
+      let ae = a & LANES, be = b & LANES, ce = c & LANES, de = d & LANES;
+      let ah = (a >>> 8) & LANES, bh = (b >>> 8) & LANES, ch = (c >>> 8) & LANES, dh = (d >>> 8) & LANES;
+      const e00 = 3 * ae + be, e10 = 2 * (be + ce), e20 = ce + 3 * de;
+      const h00 = 3 * ah + bh, h10 = 2 * (bh + ch), h20 = ch + 3 * dh;
+      a = words[x + 1]; b = words[x + 1 + sw]; c = words[x + 1 + sw2]; d = words[x + 1 + sw3];
+      ae = a & LANES; be = b & LANES; ce = c & LANES; de = d & LANES;
+      ah = (a >>> 8) & LANES; bh = (b >>> 8) & LANES; ch = (c >>> 8) & LANES; dh = (d >>> 8) & LANES;
+      const e01 = 3 * ae + be, e11 = 2 * (be + ce), e21 = ce + 3 * de;
+      const h01 = 3 * ah + bh, h11 = 2 * (bh + ch), h21 = ch + 3 * dh;
+      a = words[x + 2]; b = words[x + 2 + sw]; c = words[x + 2 + sw2]; d = words[x + 2 + sw3];
+      ae = a & LANES; be = b & LANES; ce = c & LANES; de = d & LANES;
+      ah = (a >>> 8) & LANES; bh = (b >>> 8) & LANES; ch = (c >>> 8) & LANES; dh = (d >>> 8) & LANES;
+      const e02 = 3 * ae + be, e12 = 2 * (be + ce), e22 = ce + 3 * de;
+      const h02 = 3 * ah + bh, h12 = 2 * (bh + ch), h22 = ch + 3 * dh;
+      a = words[x + 3]; b = words[x + 3 + sw]; c = words[x + 3 + sw2]; d = words[x + 3 + sw3];
+      ae = a & LANES; be = b & LANES; ce = c & LANES; de = d & LANES;
+      ah = (a >>> 8) & LANES; bh = (b >>> 8) & LANES; ch = (c >>> 8) & LANES; dh = (d >>> 8) & LANES;
+      const e03 = 3 * ae + be, e13 = 2 * (be + ce), e23 = ce + 3 * de;
+      const h03 = 3 * ah + bh, h13 = 2 * (bh + ch), h23 = ch + 3 * dh;
+      // Across: output row r, pixels 0..2 (each byte store keeps its lane's low 8 bits: G below A).
+      put(out, o, e00, e01, e02, e03, h00, h01, h02, h03);
+      put(out, o + o1, e10, e11, e12, e13, h10, h11, h12, h13);
+      put(out, o + o2, e20, e21, e22, e23, h20, h21, h22, h23);
     }
   }
+}
+
+/** One output row of a 4:3 block: the horizontal 3/4 + 1/4, 1/2 + 1/2, 1/4 + 3/4 sums of four column sums. */
+function put(out: Uint8Array, p: number, e0: number, e1: number, e2: number, e3: number, h0: number, h1: number,
+  h2: number, h3: number): void {
+  const x0 = ((3 * e0 + e1 + 0x00080008) >>> 4) & LANES;
+  const x1 = ((2 * (e1 + e2) + 0x00080008) >>> 4) & LANES;
+  const x2 = ((e2 + 3 * e3 + 0x00080008) >>> 4) & LANES;
+  out[p] = x0 & 0xff;
+  out[p + 1] = (3 * h0 + h1 + 8) >> 4;
+  out[p + 2] = x0 >>> 16;
+  out[p + 3] = x1 & 0xff;
+  out[p + 4] = (2 * (h1 + h2) + 8) >> 4;
+  out[p + 5] = x1 >>> 16;
+  out[p + 6] = x2 & 0xff;
+  out[p + 7] = (h2 + 3 * h3 + 8) >> 4;
+  out[p + 8] = x2 >>> 16;
 }
 
 /**

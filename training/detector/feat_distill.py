@@ -103,6 +103,10 @@ def main():
     ema = Detector(**st["arch"])
     ema.load_state_dict(st["ema"] if src == last else det.state_dict())
     check_shared(det, teacher)
+    frozen = [k for k in ema.state_dict() if k.split(".")[0] in FROZEN]
+    with torch.no_grad():  # the EMA's frozen tensors are the teacher's too (older checkpoints drifted by rounding)
+        for k in frozen:
+            ema.state_dict()[k].copy_(teacher.state_dict()[k])
     check_shared(ema, teacher)
     params = [p for n, p in det.named_parameters() if n.split(".")[0] in TRAINED]
     for n, p in det.named_parameters():
@@ -158,7 +162,9 @@ def main():
         opt.step()
         with torch.no_grad():
             d = min(0.998, (1 + step) / (10 + step))
-            for pe, pm in zip(ema.state_dict().values(), det.state_dict().values()):
+            for (name, pe), pm in zip(ema.state_dict().items(), det.state_dict().values()):
+                if name.split(".")[0] in FROZEN:
+                    continue  # stays the teacher's, bit for bit (d·x + (1-d)·x rounds away from x)
                 if pe.dtype.is_floating_point:
                     pe.mul_(d).add_(pm.detach(), alpha=1 - d)
                 else:
