@@ -30,7 +30,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import Detector, MEAN, STD, load_checkpoint, n_params  # noqa: E402
-from train import Samples  # noqa: E402
+from train import Samples, ema_update  # noqa: E402
 
 FROZEN = ("stem", "s4", "s8", "lat8", "fuse8", "head")
 TRAINED = ("s16", "s32", "lat16", "lat32", "fuse16")
@@ -160,15 +160,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
-        with torch.no_grad():
-            d = min(0.998, (1 + step) / (10 + step))
-            for (name, pe), pm in zip(ema.state_dict().items(), det.state_dict().values()):
-                if name.split(".")[0] in FROZEN:
-                    continue  # stays the teacher's, bit for bit (d·x + (1-d)·x rounds away from x)
-                if pe.dtype.is_floating_point:
-                    pe.mul_(d).add_(pm.detach(), alpha=1 - d)
-                else:
-                    pe.copy_(pm)
+        ema_update(ema, det, step, 0.998, skip=FROZEN)  # the frozen layers stay the teacher's, bit for bit
         step += 1
         samples += x.shape[0]
         now = time.time()

@@ -45,6 +45,20 @@ class Samples(torch.utils.data.IterableDataset):
                    torch.from_numpy(np.stack(wbs)), torch.from_numpy(np.stack(igns)))
 
 
+@torch.no_grad()
+def ema_update(ema, det, step, decay, skip=()):
+    """EMA of `det`'s weights in `ema` (warming up over the first steps); buffers that are not floats are copied.
+    Tensors whose top-level module is in `skip` are left alone (frozen layers: d·x + (1-d)·x rounds away from x)."""
+    d = min(decay, (1 + step) / (10 + step))
+    for (name, pe), pm in zip(ema.state_dict().items(), det.state_dict().values()):
+        if name.split(".")[0] in skip:
+            continue
+        if pe.dtype.is_floating_point:
+            pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        else:
+            pe.copy_(pm)
+
+
 def focal_loss(logits, heat, ignore):
     p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
     pos = heat.eq(1).float()
@@ -197,13 +211,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(det.parameters(), 5.0)
         opt.step()
-        with torch.no_grad():
-            d = min(ema_decay, (1 + step) / (10 + step))
-            for pe, pm in zip(ema.state_dict().values(), det.state_dict().values()):
-                if pe.dtype.is_floating_point:
-                    pe.mul_(d).add_(pm.detach(), alpha=1 - d)
-                else:
-                    pe.copy_(pm)
+        ema_update(ema, det, step, ema_decay)
         step += 1
         samples += imgs.shape[0]
         now = time.time()
