@@ -4,7 +4,7 @@ prune.py with only the deep widths changed (c4, c5: the stride-16 and stride-32 
 lat8, fuse8 and the head bit-for-bit the teacher's. Those layers decide where a plate's box edges fall, and box
 accuracy on small far plates is what output-only distillation of narrower nets lost (models/detector.md, round 4).
 So here they stay frozen (the same tensors as the teacher's), and only the deep part (s16, s32, lat16, lat32,
-fuse16) trains, to reproduce the teacher's stride-16 neck tensor `p16` (the only thing the deep part hands to the
+fuse16) trains, to reproduce the teacher's stride-16 neck tensor `p16` (`Detector.neck16`: the only thing the deep part hands to the
 stride-8 path), plus the teacher's outputs through the frozen head. No labels are used: any image the engine could
 see is a training sample (train.py's sampler: ro-dashcam training frames, web-plates training photos, composites).
 
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import Detector, MEAN, STD, load_checkpoint, n_params  # noqa: E402
+from model import Detector, load_checkpoint, n_params  # noqa: E402
 from train import Samples, ema_update  # noqa: E402
 
 FROZEN = ("stem", "s4", "s8", "lat8", "fuse8", "head")
@@ -42,20 +42,6 @@ def check_shared(student, teacher):
     for k, v in student.state_dict().items():
         if k.split(".")[0] in FROZEN and not torch.equal(v, t[k]):
             raise SystemExit(f"{k} differs from the teacher's: prune with only c4/c5 changed")
-
-
-def deep(det, f8):
-    """The stride-16 neck tensor from the stride-8 features (Detector.features, split at f8)."""
-    f16 = det.s16(f8)
-    f32 = det.s32(f16)
-    p = det.lat32(f32)
-    return det.fuse16(det.lat16(f16) + F.interpolate(p, scale_factor=2.0, mode="nearest"))
-
-
-def head(det, f8, p16):
-    p = det.fuse8(det.lat8(f8) + F.interpolate(p16, scale_factor=2.0, mode="nearest"))
-    out = det.head(p)
-    return out[:, :1], out[:, 1:]
 
 
 def losses(t_p16, s_p16, t_out, s_out):
@@ -99,14 +85,10 @@ def main():
     src = last if os.path.exists(last) else args.init
     st = torch.load(src, map_location="cpu")
     det = Detector(**st["arch"])
-    det.load_state_dict(st.get("ema") or st["model"] if src == args.init else st["model"])
+    det.load_state_dict(st["model"])  # prune.py writes the same weights as "model" and "ema"
     ema = Detector(**st["arch"])
-    ema.load_state_dict(st["ema"] if src == last else det.state_dict())
+    ema.load_state_dict(st["ema"])
     check_shared(det, teacher)
-    frozen = [k for k in ema.state_dict() if k.split(".")[0] in FROZEN]
-    with torch.no_grad():  # the EMA's frozen tensors are the teacher's too (older checkpoints drifted by rounding)
-        for k in frozen:
-            ema.state_dict()[k].copy_(teacher.state_dict()[k])
     check_shared(ema, teacher)
     params = [p for n, p in det.named_parameters() if n.split(".")[0] in TRAINED]
     for n, p in det.named_parameters():
@@ -125,7 +107,7 @@ def main():
                     "samples": samples, "elapsed": elapsed, "arch": det.arch, "args": vars(args)}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step), batch_size=None,
+    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step, targets=False), batch_size=None,
                                          num_workers=1, prefetch_factor=4, persistent_workers=True)
     total = args.minutes * 60
     t_last = t_ckpt = time.time()
@@ -135,7 +117,7 @@ def main():
     for name in TRAINED:  # BatchNorm statistics follow the new widths
         getattr(det, name).train()
     def views(loader):
-        for imgs, *_ in loader:
+        for (imgs,) in loader:
             x = imgs.permute(0, 3, 1, 2).float()
             yield x
             for _ in range(args.reuse - 1):
@@ -147,13 +129,12 @@ def main():
         lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
             g["lr"] = lr
-        x = (x - MEAN) * (1.0 / STD)
         with torch.no_grad():
-            f8 = teacher.s8(teacher.s4(teacher.stem(x)))  # = the student's (frozen, identical)
-            t_p16 = deep(teacher, f8)
-            t_out = head(teacher, f8, t_p16)
-        s_p16 = deep(det, f8)
-        s_out = head(det, f8, s_p16)
+            f8 = teacher.stride8(teacher.normalised(x))  # = the student's (frozen, identical)
+            t_p16 = teacher.neck16(f8)
+            t_out = teacher.top(f8, t_p16)
+        s_p16 = det.neck16(f8)
+        s_out = det.top(f8, s_p16)
         lf, ls, lb = losses(t_p16, s_p16, t_out, s_out)
         loss = lf + args.w_out * (ls + 2.0 * lb)
         opt.zero_grad()

@@ -59,23 +59,30 @@ class Detector(nn.Module):
             self.head[-1].bias[0] = -4.6
         self.normalise = True
 
-    def features(self, x):
-        x = self.stem(x)
-        x = self.s4(x)
-        f8 = self.s8(x)
+    def stride8(self, x):
+        """The stride-8 features from the (normalised) input: stem, s4, s8."""
+        return self.s8(self.s4(self.stem(x)))
+
+    def neck16(self, f8):
+        """The stride-16 neck tensor the deep part (s16, s32 and their laterals) hands to the stride-8 path."""
         f16 = self.s16(f8)
         f32 = self.s32(f16)
         p = self.lat32(f32)
-        p = self.fuse16(self.lat16(f16) + F.interpolate(p, scale_factor=2.0, mode="nearest"))
-        p = self.fuse8(self.lat8(f8) + F.interpolate(p, scale_factor=2.0, mode="nearest"))
-        return p
+        return self.fuse16(self.lat16(f16) + F.interpolate(p, scale_factor=2.0, mode="nearest"))
+
+    def top(self, f8, p16):
+        """The stride-8 neck and the head: (logits [N,1,h,w], raw box [N,4,h,w])."""
+        p = self.fuse8(self.lat8(f8) + F.interpolate(p16, scale_factor=2.0, mode="nearest"))
+        out = self.head(p)
+        return out[:, :1], out[:, 1:]
+
+    def normalised(self, x):
+        return (x - MEAN) * (1.0 / STD) if self.normalise else x
 
     def forward_raw(self, x):
         """x: float NCHW 0..255. Returns (logits [N,1,h,w], raw box [N,4,h,w])."""
-        if self.normalise:
-            x = (x - MEAN) * (1.0 / STD)
-        out = self.head(self.features(x))
-        return out[:, :1], out[:, 1:]
+        f8 = self.stride8(self.normalised(x))
+        return self.top(f8, self.neck16(f8))
 
     @torch.no_grad()
     def fold_input_norm(self):

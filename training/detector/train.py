@@ -22,8 +22,11 @@ RUN = os.path.join(HERE, "..", "runs", "detector")
 
 
 class Samples(torch.utils.data.IterableDataset):
-    def __init__(self, size, batch, seed):
-        self.size, self.batch, self.seed = size, batch, seed
+    """Batches of (images, heatmaps, ltrb, box weights, ignore masks); with targets=False just (images,), for
+    training that needs no labels (feat_distill.py)."""
+
+    def __init__(self, size, batch, seed, targets=True):
+        self.size, self.batch, self.seed, self.with_targets = size, batch, seed, targets
 
     def __iter__(self):
         torch.set_num_threads(1)
@@ -33,6 +36,9 @@ class Samples(torch.utils.data.IterableDataset):
         maker = SampleMaker(Pools(seed=seed), self.size, seed=seed)
         while True:
             imgs, heats, ltrbs, wbs, igns = [], [], [], [], []
+            if not self.with_targets:
+                yield (torch.from_numpy(np.stack([maker.sample()[0] for _ in range(self.batch)])),)
+                continue
             for _ in range(self.batch):
                 img, boxes, ign = maker.sample()
                 h, l, w, ig = targets(boxes, self.size, STRIDE, ignore_boxes=ign)

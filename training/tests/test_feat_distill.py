@@ -23,10 +23,9 @@ class FeatDistillTest(unittest.TestCase):
         self.x = torch.rand(2, 3, 128, 192) * 255
 
     def split(self, det):
-        x = (self.x - fd.MEAN) * (1.0 / fd.STD)
-        f8 = det.s8(det.s4(det.stem(x)))
-        p16 = fd.deep(det, f8)
-        return p16, fd.head(det, f8, p16)
+        f8 = det.stride8(det.normalised(self.x))
+        p16 = det.neck16(f8)
+        return p16, det.top(f8, p16)
 
     @torch.no_grad()
     def test_split_forward_is_the_detectors(self):
