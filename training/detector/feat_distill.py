@@ -71,6 +71,9 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--w-out", type=float, default=1.0, help="weight of the output losses beside the feature loss")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--bn-stats", choices=("train", "keep"), default="train",
+                    help="keep: the trained layers' BatchNorm statistics stay the source model's (a student from "
+                         "lowrank.py has the teacher's widths and statistics; crop batches would only move them)")
     ap.add_argument("--reuse", type=int, default=2,
                     help="steps per sampled batch (the second mirrored): the data process is the bottleneck on 2 cores")
     args = ap.parse_args()
@@ -114,8 +117,9 @@ def main():
     stats = []
     teacher.eval()
     det.eval()
-    for name in TRAINED:  # BatchNorm statistics follow the new widths
-        getattr(det, name).train()
+    if args.bn_stats == "train":
+        for name in TRAINED:  # BatchNorm statistics follow the new widths
+            getattr(det, name).train()
     def views(loader):
         for (imgs,) in loader:
             x = imgs.permute(0, 3, 1, 2).float()

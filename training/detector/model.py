@@ -21,6 +21,12 @@ def conv_bn(cin, cout, k=3, s=1, groups=1, act=True):
     return nn.Sequential(*layers)
 
 
+def low_rank(cin, cout, rank):
+    """A 1x1 conv_bn whose matrix is factorised through `rank` channels (lowrank.py): two 1x1 convs, the BatchNorm
+    folded into the second, then ReLU. Cheaper than the cin x cout conv when rank < cin*cout / (cin + cout)."""
+    return nn.Sequential(nn.Conv2d(cin, rank, 1, bias=False), nn.Conv2d(rank, cout, 1, bias=True), nn.ReLU(inplace=True))
+
+
 class DWBlock(nn.Module):
     """Depthwise 3x3 (stride s) + pointwise; residual when shapes match."""
 
@@ -37,7 +43,7 @@ class DWBlock(nn.Module):
 
 
 class Detector(nn.Module):
-    def __init__(self, width=(24, 32, 48, 128, 176), neck=48):
+    def __init__(self, width=(24, 32, 48, 128, 176), neck=48, ranks=None):
         super().__init__()
         c1, c2, c3, c4, c5 = width
         self.arch = dict(width=tuple(width), neck=neck)
@@ -58,6 +64,19 @@ class Detector(nn.Module):
             self.head[-1].bias.zero_()
             self.head[-1].bias[0] = -4.6
         self.normalise = True
+        for path, rank in (ranks or {}).items():  # e.g. {"s16.1.pw": 48, "lat8": 16}: 1x1 conv_bn layers factorised
+            self.set_low_rank(path, rank)
+
+    def set_low_rank(self, path, rank):
+        old = self.get_submodule(path)
+        if not (isinstance(old, nn.Sequential) and isinstance(old[0], nn.Conv2d) and old[0].kernel_size == (1, 1)
+                and isinstance(old[1], nn.BatchNorm2d)):
+            raise ValueError(f"{path} is not a 1x1 conv_bn layer")
+        parent, _, name = path.rpartition(".")
+        new = low_rank(old[0].in_channels, old[0].out_channels, rank)
+        setattr(self.get_submodule(parent) if parent else self, name, new)
+        self.arch.setdefault("ranks", {})[path] = rank
+        return new
 
     def stride8(self, x):
         """The stride-8 features from the (normalised) input: stem, s4, s8."""
