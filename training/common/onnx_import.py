@@ -101,7 +101,9 @@ def import_onnx(net, onnx_path, calibrate=None, forward=None, input_norm=None):
         conv.weight.copy_(w)
         bn = _next_bn(net, path) if isinstance(conv, nn.Conv2d) else None
         if bn is None:
-            assert conv.bias is not None, "%s: the graph has a bias and the module none" % path
+            if conv.bias is None:  # a conv with neither bias nor BatchNorm (a factorised layer's first half)
+                assert b is None, "%s: the graph has a bias and the module none" % path
+                continue
             conv.bias.copy_(shift)
             continue
         if conv.bias is not None:

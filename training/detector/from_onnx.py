@@ -24,15 +24,22 @@ sys.path.insert(0, os.path.join(HERE, "..", ".."))
 from training.common import splits  # noqa: E402
 from training.common.onnx_import import import_onnx, layer_shapes, main  # noqa: E402
 from model import MEAN, STD, Detector  # noqa: E402
+from lowrank import ORDER  # noqa: E402
 from export import export_graph  # noqa: E402
 from data import load_rgb  # noqa: E402
 
 
 def build(onnx_path):
-    """A Detector with the graph's widths."""
+    """A Detector with the graph's widths, and its factorised layers (lowrank.py: a 1x1 conv_bn exported as two convs,
+    `PATH.0` to the rank and `PATH.1` back; a plain one has no conv at `PATH.1`, only the folded BatchNorm)."""
     s = layer_shapes(onnx_path)
-    width = (s["stem.0"][0], s["s4.0.pw.0"][0], s["s8.0.pw.0"][0], s["s16.0.pw.0"][0], s["s32.0.pw.0"][0])
-    return Detector(width=width, neck=s["lat8.0"][0])
+    ranks = {p: s[p + ".0"][0] for p in ORDER if p + ".1" in s}
+
+    def out(p):
+        return s[p + ".1" if p in ranks else p + ".0"][0]
+
+    width = (s["stem.0"][0], out("s4.0.pw"), out("s8.0.pw"), out("s16.0.pw"), out("s32.0.pw"))
+    return Detector(width=width, neck=out("lat8"), ranks=ranks or None)
 
 
 def calibration_batch(n=16, seed=0):

@@ -57,15 +57,26 @@ class ReaderImportTest(unittest.TestCase):
 
 class DetectorImportTest(unittest.TestCase):
     def test_a_read_back_detector_computes_the_same(self):
+        self.read_back(None)
+
+    def test_a_read_back_factorised_detector_computes_the_same(self):
+        # lowrank.py's layers: two 1x1 convs, the first without bias, the second with the BatchNorm folded in; the
+        # first layer of s16 changes its output width's source (PATH.1), so build() must read the widths from it
+        self.read_back({"s16.0.pw": 6, "s16.1.pw": 8, "lat16": 5, "lat8": 4})
+
+    def read_back(self, ranks):
         model = load_module("model", os.path.join(ROOT, "training", "detector", "model.py"))
         fo = load_module("from_onnx_det", os.path.join(ROOT, "training", "detector", "from_onnx.py"))
         torch.manual_seed(1)
-        det = randomise_bn(model.Detector(width=(8, 16, 16, 24, 32), neck=16), 5)
+        det = randomise_bn(model.Detector(width=(8, 16, 16, 24, 32), neck=16, ranks=ranks), 5)
+        for m in det.modules():  # the factorised layers' second conv carries a bias
+            if isinstance(m, torch.nn.Conv2d) and m.bias is not None:
+                m.bias.data.normal_(0, 0.1)
         x = torch.rand(2, 3, 128, 160) * 255
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "d.onnx")
             fo.export_again(det, path)
-            back = model.Detector(width=(8, 16, 16, 24, 32), neck=16)
+            back = model.Detector(width=(8, 16, 16, 24, 32), neck=16, ranks=ranks)
             import_onnx(back, path, calibrate=torch.rand(4, 3, 128, 160) * 255, forward=lambda m, v: m.forward_raw(v),
                         input_norm=("stem.0", model.MEAN, model.STD))
             self.assertEqual(fo.build(path).arch, back.arch)
