@@ -34,13 +34,21 @@ from train import Samples, ema_update  # noqa: E402
 
 FROZEN = ("stem", "s4", "s8", "lat8", "fuse8", "head")
 TRAINED = ("s16", "s32", "lat16", "lat32", "fuse16")
+TOP = ("lat8", "fuse8", "head")  # with --train-top these train too (a student from lowrank.py that factorised them)
 
 
-def check_shared(student, teacher):
+def split_layers(train_top):
+    """(frozen, trained) top-level module names."""
+    if not train_top:
+        return FROZEN, TRAINED
+    return tuple(n for n in FROZEN if n not in TOP), TRAINED + TOP
+
+
+def check_shared(student, teacher, frozen=FROZEN):
     """The frozen layers must be the teacher's exactly (prune.py kept c1..c3 and the neck whole)."""
     t = teacher.state_dict()
     for k, v in student.state_dict().items():
-        if k.split(".")[0] in FROZEN and not torch.equal(v, t[k]):
+        if k.split(".")[0] in frozen and (k not in t or not torch.equal(v, t[k])):
             raise SystemExit(f"{k} differs from the teacher's: prune with only c4/c5 changed")
 
 
@@ -74,6 +82,9 @@ def main():
     ap.add_argument("--bn-stats", choices=("train", "keep"), default="train",
                     help="keep: the trained layers' BatchNorm statistics stay the source model's (a student from "
                          "lowrank.py has the teacher's widths and statistics; crop batches would only move them)")
+    ap.add_argument("--train-top", action="store_true",
+                    help="lat8, fuse8 and the head train too (only stem, s4 and s8 stay frozen): for a student whose "
+                         "stride-8 layers lowrank.py factorised")
     ap.add_argument("--reuse", type=int, default=2,
                     help="steps per sampled batch (the second mirrored): the data process is the bottleneck on 2 cores")
     args = ap.parse_args()
@@ -91,11 +102,12 @@ def main():
     det.load_state_dict(st["model"])  # prune.py writes the same weights as "model" and "ema"
     ema = Detector(**st["arch"])
     ema.load_state_dict(st["ema"])
-    check_shared(det, teacher)
-    check_shared(ema, teacher)
-    params = [p for n, p in det.named_parameters() if n.split(".")[0] in TRAINED]
+    frozen, trained = split_layers(args.train_top)
+    check_shared(det, teacher, frozen)
+    check_shared(ema, teacher, frozen)
+    params = [p for n, p in det.named_parameters() if n.split(".")[0] in trained]
     for n, p in det.named_parameters():
-        p.requires_grad_(n.split(".")[0] in TRAINED)
+        p.requires_grad_(n.split(".")[0] in trained)
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     step, samples, elapsed = 0, 0, 0.0
     if src == last:
@@ -118,7 +130,7 @@ def main():
     teacher.eval()
     det.eval()
     if args.bn_stats == "train":
-        for name in TRAINED:  # BatchNorm statistics follow the new widths
+        for name in trained:  # BatchNorm statistics follow the new widths
             getattr(det, name).train()
     def views(loader):
         for (imgs,) in loader:
@@ -145,7 +157,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
-        ema_update(ema, det, step, 0.998, skip=FROZEN)  # the frozen layers stay the teacher's, bit for bit
+        ema_update(ema, det, step, 0.998, skip=frozen)  # the frozen layers stay the teacher's, bit for bit
         step += 1
         samples += x.shape[0]
         now = time.time()

@@ -15,7 +15,9 @@ on the source model's own inputs x_src; the first conv A = P^T Cov(z, x) Cov(x, 
 from the factorised model's inputs x to those output coordinates; the second conv is P with the bias that puts
 the mean back. Only means and covariances are accumulated, over ro-dashcam training frames at the default size
 and web-plates training photos at their own size (the held-out frames stay held out). Prints, per layer, the
-output error relative to the output variance. A fine-tune (feat_distill.py) can start from the result.
+output error relative to the output variance. A fine-tune (feat_distill.py) can start from the result, and a
+factorised checkpoint can have more of its layers factorised (e.g. the stride-8 ones after the deep part's
+fine-tune; then feat_distill.py --train-top).
 """
 import argparse
 import os
@@ -156,8 +158,9 @@ def main():
     torch.set_num_threads(args.threads)
     ranks = parse_ranks(args.ranks)
     src, state = load_checkpoint(args.ckpt)
-    if src.arch.get("ranks"):
-        raise SystemExit("--ckpt is already factorised: start from the full model")
+    done = [p for p in ranks if p in src.arch.get("ranks", {})]
+    if done:  # a factorised checkpoint (e.g. after a fine-tune) can have more of its layers factorised, not these
+        raise SystemExit(f"--ckpt has {', '.join(done)} factorised already")
     images = load_images(args.ro, args.web, args.size)
     print(f"{len(images)} images; {n_params(src)} params", flush=True)
     det, _ = factorise(src, ranks, images, lambda m: print(m, flush=True))

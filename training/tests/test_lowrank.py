@@ -82,6 +82,14 @@ class LowRankTest(unittest.TestCase):
         top, _ = lowrank.factorise(self.src, {"lat8": 16}, self.images, log=quiet)
         with self.assertRaises(SystemExit):
             fd.check_shared(top, self.src)
+        # the stride-8 layers factorised after the deep part: --train-top trains them, stem/s4/s8 stay the teacher's
+        both, _ = lowrank.factorise(deep, {"fuse8.pw": 16, "head.0.pw": 16}, self.images, log=quiet)
+        self.assertEqual(both.arch["ranks"], {"s16.1.pw": 32, "lat32": 16, "fuse8.pw": 16, "head.0.pw": 16})
+        frozen, trained = fd.split_layers(True)
+        self.assertEqual(set(frozen), {"stem", "s4", "s8"})
+        fd.check_shared(both, self.src, frozen)
+        with self.assertRaises(SystemExit):
+            fd.check_shared(both, self.src)
 
     def test_only_plain_pointwise_layers(self):
         det = Detector()
