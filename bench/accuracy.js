@@ -18,6 +18,7 @@
 // legible plates. Options: --config JSON (repeatable; default: the API defaults and fast mode); --models DIR (repeatable:
 // each folder of models is measured with every config, side by side; default: the package's models/);
 // --sets ro,web (default both; also webval: the whole web-plates held-out split, 243 photos, boxes only);
+// --show-unmatched: each result on a thing that is not a plate (photo, box, text, score, dscore);
 // --browser: also the same frames through the browser's engine (the benchmark page, dist-bench/, built by
 // `npm run bench` or here when missing; Debian's Chromium, WASM): the default path (VideoFrame readback, the
 // engine's JS letterbox), the canvas readback, and the canvas resampler, side by side with the CLI.
@@ -29,7 +30,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,6 +51,7 @@ if (!configs.length) configs.push('{}', '{"mode":"fast"}');
 if (!modelDirs.length) modelDirs.push('');
 const runs = modelDirs.flatMap((models) => configs.map((config) => ({ models, config })));
 const browser = args.includes('--browser');
+const showUnmatched = args.includes('--show-unmatched');
 const setNames = args.includes('--sets') ? args[args.indexOf('--sets') + 1].split(',') : ['ro', 'web'];
 
 const readJsonl = (p) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -232,6 +234,7 @@ for (const { set, label, config, lines, seconds } of results) {
   let found = 0;
   let unmatched = 0;
   let onUnlabelled = 0;
+  const strays = []; // results on things that are not plates (--show-unmatched)
   let legible = 0;
   let exact = 0;
   let chars = 0;
@@ -289,7 +292,10 @@ for (const { set, label, config, lines, seconds } of results) {
     unmatched += res.length - used.size;
     res.forEach((p, j) => {
       const b = [p.box.xmin, p.box.ymin, p.box.xmax, p.box.ymax];
-      if (!used.has(j) && (f.unlabelled ?? []).some((u) => iou(u, b) >= 0.3)) onUnlabelled++;
+      if (used.has(j)) return;
+      const onPlate = (f.unlabelled ?? []).some((u) => iou(u, b) >= 0.3);
+      if (onPlate) onUnlabelled++;
+      else strays.push(`${basename(f.path)} ${JSON.stringify(p.box)} "${p.plate}" score ${p.score} dscore ${p.dscore}`);
     });
   });
   console.log(`${set.name}: ${label}config ${config}: ${frames.length} photos, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
@@ -302,6 +308,7 @@ for (const { set, label, config, lines, seconds } of results) {
         `the rest: ${(other / frames.length).toFixed(2)} per image (${other})`,
     );
   }
+  if (showUnmatched) for (const s of strays) console.log(`      ${s}`);
   if (legible) console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);
   if (legible) {
     const cells = binEdges.map((e, k) => `${e}–${binEdges[k + 1] ?? 1}: ${bins[k][1]}/${bins[k][0]}`);

@@ -162,11 +162,12 @@ def iou_any(box, boxes, thr=0.0):
 # ------------------------------------------------------------------------------------------------ samples
 
 class SampleMaker:
-    def __init__(self, pools, size=384, seed=0, p_ro=0.35, p_web=0.3):
+    def __init__(self, pools, size=384, seed=0, p_ro=0.35, p_web=0.3, ro_sizes=(400, 1400)):
         self.p = pools
         self.size = size
         self.rng = np.random.default_rng(seed)
         self.p_ro, self.p_web = p_ro, p_web
+        self.ro_sizes = ro_sizes  # range of the long side (px) a ro-dashcam frame is seen at, log-uniform
         self.plates = []
 
     def plate(self):
@@ -207,8 +208,8 @@ class SampleMaker:
         i = int(rng.integers(len(self.p.ro)))
         img, boxes = self.p.ro[i]
         negs, ign = self.p.ro_mined[i] if getattr(self.p, "ro_mined", None) else (np.zeros((0, 4)), np.zeros((0, 4)))
-        # detection size (long side) the frame is seen at: mostly 448..1280, some beyond
-        D = float(np.exp(rng.uniform(np.log(400), np.log(1400))))
+        # detection size (long side) the frame is seen at: by default mostly 448..1280, some beyond
+        D = float(np.exp(rng.uniform(np.log(self.ro_sizes[0]), np.log(self.ro_sizes[1]))))
         s = D / img.shape[1]
         s *= rng.uniform(0.9, 1.1)
         sy = s * rng.uniform(0.92, 1.08)

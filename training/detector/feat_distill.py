@@ -52,14 +52,15 @@ def check_shared(student, teacher, frozen=FROZEN):
             raise SystemExit(f"{k} differs from the teacher's: prune with only c4/c5 changed")
 
 
-def losses(t_p16, s_p16, t_out, s_out):
+def losses(t_p16, s_p16, t_out, s_out, weigh_student=False):
     """(feature loss, score loss, box loss). Feature: MSE of p16 relative to the teacher's variance. Scores: MSE of
     the centre logits (clamped below at -8: far-negative cells need not be chased), weighted up where the teacher
-    sees a plate. Boxes: L1 of the log-distances where the teacher sees a plate."""
+    sees a plate (with weigh_student, also where the student does: its false plates weigh as much as the teacher's
+    true ones). Boxes: L1 of the log-distances where the teacher sees a plate."""
     lf = F.mse_loss(s_p16, t_p16) / (t_p16.var() + 1e-6)
     (t_log, t_raw), (s_log, s_raw) = t_out, s_out
     p = torch.sigmoid(t_log)
-    w = 1.0 + 9.0 * p
+    w = 1.0 + 9.0 * (torch.maximum(p, torch.sigmoid(s_log.detach())) if weigh_student else p)
     ls = (w * (s_log.clamp(min=-8.0) - t_log.clamp(min=-8.0)) ** 2).sum() / w.sum()
     wb = p * (p > 0.05)
     lb = (wb * (s_raw - t_raw).abs()).sum() / (4 * wb.sum() + 1e-3)
@@ -85,6 +86,13 @@ def main():
     ap.add_argument("--train-top", action="store_true",
                     help="lat8, fuse8 and the head train too (only stem, s4 and s8 stay frozen): for a student whose "
                          "stride-8 layers lowrank.py factorised")
+    ap.add_argument("--weigh-student", action="store_true",
+                    help="weigh the score loss up where the student sees a plate too, not only where the teacher does "
+                         "(a student that adds false plates)")
+    ap.add_argument("--p-ro", type=float, default=0.35, help="share of the samples cut from ro-dashcam frames")
+    ap.add_argument("--ro-sizes", type=int, nargs=2, default=(400, 1400), metavar=("MIN", "MAX"),
+                    help="long side the ro-dashcam frames are seen at (log-uniform); 560 1000 centres on the "
+                         "product's two passes over a 1280x720 frame (640 fast, 960 default)")
     ap.add_argument("--reuse", type=int, default=2,
                     help="steps per sampled batch (the second mirrored): the data process is the bottleneck on 2 cores")
     args = ap.parse_args()
@@ -122,7 +130,8 @@ def main():
                     "samples": samples, "elapsed": elapsed, "arch": det.arch, "args": vars(args)}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step, targets=False), batch_size=None,
+    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step, targets=False,
+                                                 p_ro=args.p_ro, ro_sizes=tuple(args.ro_sizes)), batch_size=None,
                                          num_workers=1, prefetch_factor=4, persistent_workers=True)
     total = args.minutes * 60
     t_last = t_ckpt = time.time()
@@ -151,7 +160,7 @@ def main():
             t_out = teacher.top(f8, t_p16)
         s_p16 = det.neck16(f8)
         s_out = det.top(f8, s_p16)
-        lf, ls, lb = losses(t_p16, s_p16, t_out, s_out)
+        lf, ls, lb = losses(t_p16, s_p16, t_out, s_out, args.weigh_student)
         loss = lf + args.w_out * (ls + 2.0 * lb)
         opt.zero_grad()
         loss.backward()

@@ -25,15 +25,16 @@ class Samples(torch.utils.data.IterableDataset):
     """Batches of (images, heatmaps, ltrb, box weights, ignore masks); with targets=False just (images,), for
     training that needs no labels (feat_distill.py)."""
 
-    def __init__(self, size, batch, seed, targets=True):
+    def __init__(self, size, batch, seed, targets=True, **mix):
         self.size, self.batch, self.seed, self.with_targets = size, batch, seed, targets
+        self.mix = mix  # SampleMaker's p_ro, p_web, ro_sizes (its defaults when not given)
 
     def __iter__(self):
         torch.set_num_threads(1)
         from data import Pools, SampleMaker, targets
         info = torch.utils.data.get_worker_info()
         seed = self.seed + (info.id if info else 0) * 1000
-        maker = SampleMaker(Pools(seed=seed), self.size, seed=seed)
+        maker = SampleMaker(Pools(seed=seed), self.size, seed=seed, **self.mix)
         while True:
             imgs, heats, ltrbs, wbs, igns = [], [], [], [], []
             if not self.with_targets:

@@ -55,6 +55,22 @@ class FeatDistillTest(unittest.TestCase):
         self.assertGreater(float(lf), 0.0)
         self.assertGreater(float(ls), 0.0)
 
+    @torch.no_grad()
+    def test_weigh_student_makes_a_false_plate_cost_more(self):
+        # One cell where the student sees a plate (logit +4) and the teacher does not (-4), among background.
+        t_log = torch.full((1, 1, 4, 4), -6.0)
+        s_log = t_log.clone()
+        s_log[0, 0, 1, 2] = 4.0
+        t_log[0, 0, 1, 2] = -4.0
+        raw = torch.zeros(1, 4, 4, 4)
+        p16 = torch.zeros(1, 2, 2, 2)
+        _, plain, _ = fd.losses(p16, p16, (t_log, raw), (s_log, raw))
+        _, weighed, _ = fd.losses(p16, p16, (t_log, raw), (s_log, raw), weigh_student=True)
+        self.assertGreater(float(weighed), 3 * float(plain))
+        # Where the student agrees with the teacher the option changes nothing.
+        _, same, _ = fd.losses(p16, p16, (t_log, raw), (t_log, raw), weigh_student=True)
+        self.assertEqual(float(same), 0.0)
+
     def test_edge_error(self):
         t = [10.0, 20.0, 110.0, 40.0]  # 100 x 20
         self.assertAlmostEqual(fidelity.edge_error(t, t), 0.0)
