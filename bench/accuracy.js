@@ -295,7 +295,7 @@ for (const { set, label, config, lines, seconds } of results) {
       if (used.has(j)) return;
       const onPlate = (f.unlabelled ?? []).some((u) => iou(u, b) >= 0.3);
       if (onPlate) onUnlabelled++;
-      else strays.push(`${basename(f.path)} ${JSON.stringify(p.box)} "${p.plate}" score ${p.score} dscore ${p.dscore}`);
+      else if (showUnmatched) strays.push(`${basename(f.path)} ${JSON.stringify(p.box)} "${p.plate}" score ${p.score} dscore ${p.dscore}`);
     });
   });
   console.log(`${set.name}: ${label}config ${config}: ${frames.length} photos, ${labelled} labelled plates, ${seconds.toFixed(1)} s`);
@@ -308,7 +308,7 @@ for (const { set, label, config, lines, seconds } of results) {
         `the rest: ${(other / frames.length).toFixed(2)} per image (${other})`,
     );
   }
-  if (showUnmatched) for (const s of strays) console.log(`      ${s}`);
+  for (const s of strays) console.log(`      ${s}`);
   if (legible) console.log(`  legible plates read exactly: ${(exact / legible).toFixed(3)} (${exact}/${legible}); characters ${(charsOk / chars).toFixed(3)}`);
   if (legible) {
     const cells = binEdges.map((e, k) => `${e}–${binEdges[k + 1] ?? 1}: ${bins[k][1]}/${bins[k][0]}`);

@@ -89,10 +89,11 @@ def main():
     ap.add_argument("--weigh-student", action="store_true",
                     help="weigh the score loss up where the student sees a plate too, not only where the teacher does "
                          "(a student that adds false plates)")
-    ap.add_argument("--p-ro", type=float, default=0.35, help="share of the samples cut from ro-dashcam frames")
-    ap.add_argument("--ro-sizes", type=int, nargs=2, default=(400, 1400), metavar=("MIN", "MAX"),
-                    help="long side the ro-dashcam frames are seen at (log-uniform); 560 1000 centres on the "
-                         "product's two passes over a 1280x720 frame (640 fast, 960 default)")
+    ap.add_argument("--p-ro", type=float, help="share of the samples cut from ro-dashcam frames (default: the "
+                                                  "sampler's, data.py SampleMaker)")
+    ap.add_argument("--ro-sizes", type=int, nargs=2, metavar=("MIN", "MAX"),
+                    help="long side the ro-dashcam frames are seen at (log-uniform; default: the sampler's); 560 1000 "
+                         "centres on the product's two passes over a 1280x720 frame (640 fast, 960 default)")
     ap.add_argument("--reuse", type=int, default=2,
                     help="steps per sampled batch (the second mirrored): the data process is the bottleneck on 2 cores")
     args = ap.parse_args()
@@ -130,9 +131,13 @@ def main():
                     "samples": samples, "elapsed": elapsed, "arch": det.arch, "args": vars(args)}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step, targets=False,
-                                                 p_ro=args.p_ro, ro_sizes=tuple(args.ro_sizes)), batch_size=None,
-                                         num_workers=1, prefetch_factor=4, persistent_workers=True)
+    mix = {}  # only what was given: the sampler keeps its own defaults
+    if args.p_ro is not None:
+        mix["p_ro"] = args.p_ro
+    if args.ro_sizes is not None:
+        mix["ro_sizes"] = tuple(args.ro_sizes)
+    loader = torch.utils.data.DataLoader(Samples(args.size, args.batch, args.seed + step, targets=False, **mix),
+                                         batch_size=None, num_workers=1, prefetch_factor=4, persistent_workers=True)
     total = args.minutes * 60
     t_last = t_ckpt = time.time()
     stats = []
