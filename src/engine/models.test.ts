@@ -38,6 +38,20 @@ describe('parseManifest', () => {
       /sha256/,
     );
   });
+
+  it('checks the optional turn block of the reader', async () => {
+    const withTurn = async (turn: unknown) => {
+      const models = {
+        detector: await manifestEntry('detector.onnx', 'detector.json', det, Uint8Array.of(1)),
+        ocr: await manifestEntry('ocr.onnx', 'ocr.json', { ...ocr, turn } as typeof ocr, Uint8Array.of(2)),
+      };
+      return () => parseManifest({ version: manifestVersion(models), models });
+    };
+    expect((await withTurn({ below: 0.8, above: 0.2, min_deg: 6, min_chars: 3 }))().models.ocr.config.turn?.min_deg).toBe(6);
+    expect(await withTurn({ below: 0.8 })).toThrow(/turn/);
+    expect(await withTurn({ below: 0.8, min_deg: 60 })).toThrow(/turn/);
+    expect(await withTurn({ below: 0.8, min_deg: 6, min_chars: '3' })).toThrow(/turn/);
+  });
 });
 
 describe('scripts/build-manifest.js', () => {

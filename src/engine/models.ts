@@ -32,6 +32,20 @@ export interface OcrSidecar {
   regions?: string[];
   /** Optional second read of uncertain plates (src/engine/ocr.ts, `readPlates`). */
   reread?: RereadConfig;
+  /** Optional read of unsure plates turned in the photo, through a crop turned level (`readPlates`). */
+  turn?: TurnConfig;
+}
+
+/**
+ * Plates whose first reading scores in [`above`, `below`) and whose edges run `min_deg` degrees or more off level
+ * (`plateAngle` in src/engine/preprocess.ts) are read again through a crop turned level; that reading counts only with
+ * `min_chars` characters or more (default 0).
+ */
+export interface TurnConfig {
+  below: number;
+  above?: number;
+  min_deg: number;
+  min_chars?: number;
 }
 
 /**
@@ -129,6 +143,13 @@ export function parseManifest(json: unknown): ModelManifest {
     need(r.above === undefined || typeof r.above === 'number', 'ocr reread above must be a number');
     need(r.variants.every((v) => Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && x > -0.5 && x < 1)),
       'ocr reread variants must be [left, top, right, bottom] edge moves in (-0.5, 1)');
+  }
+  if (o.turn !== undefined) {
+    const t = o.turn;
+    const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+    need(t && num(t.below) && num(t.min_deg) && t.min_deg > 0 && t.min_deg < 45, 'ocr turn needs below and min_deg in (0, 45)');
+    need((t.above === undefined || num(t.above)) && (t.min_chars === undefined || num(t.min_chars)),
+      'ocr turn above and min_chars must be numbers');
   }
   return m;
 }

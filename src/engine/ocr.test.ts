@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSlots, lookProbs, nudgeBox, readPlates, scoreExponent } from './ocr';
+import { cropTurned, plateAngle, type RgbaImage } from './preprocess';
 import type { SessionPair } from './session';
 
 const ALPHABET = 'AB';
@@ -139,6 +140,87 @@ describe('re-reading uncertain plates (sidecar reread)', () => {
     const one = await readPlates(f.s, img, dets.slice(1), { ...cfg, reread: { below: 0.99, variants: [[0, 0.1, 0, 0.1]] } });
     expect(one[0].plate).toBe('A');
     expect(one[0].score).toBeCloseTo(decodeSlots(chars(unsure), 0, 3, 'AB').score, 6);
+  });
+});
+
+describe('reading turned plates again (sidecar turn)', () => {
+  const cfg = {
+    name: 'ocr', version: 't', input: 'image', outputs: ['chars'], height: 8, width: 24, slots: 3, alphabet: 'AB',
+    crop_pad: [0.06, 0.12] as [number, number],
+  };
+  const sure = (text: string) => [0, 1, 2].map((k) => (k < text.length ? (text[k] === 'A' ? [0.98, 0.01, 0.01] : [0.01, 0.98, 0.01]) : [0.01, 0.01, 0.98]));
+  const unsure = [[0.6, 0.2, 0.2], [0.2, 0.2, 0.6], [0.05, 0.05, 0.9]]; // "A", score 0.32
+  // a 160×100 photo: a dark 100×24 bar turned by 15° centred at (80, 50), and a level one at the bottom
+  const W = 160;
+  const H = 100;
+  const data = new Uint8Array(W * H * 4);
+  const t = (15 * Math.PI) / 180;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let dark = 0; // of 4×4 samples in the pixel (anti-aliased, as a camera gives)
+      for (let k = 0; k < 16; k++) {
+        const dx = x + ((k % 4) + 0.5) / 4 - 80;
+        const dy = y + (Math.floor(k / 4) + 0.5) / 4 - 40;
+        if (Math.abs(dx * Math.cos(t) + dy * Math.sin(t)) <= 50 && Math.abs(-dx * Math.sin(t) + dy * Math.cos(t)) <= 12) dark++;
+      }
+      const level = x >= 40 && x < 120 && y >= 84 && y < 96;
+      const g = level ? 20 : Math.round(230 - (210 * dark) / 16);
+      data.set([g, g, g, 255], (y * W + x) * 4);
+    }
+  }
+  const img: RgbaImage = { width: W, height: H, data };
+  const hw = (100 * Math.cos(t) + 24 * Math.sin(t)) / 2;
+  const hh = (100 * Math.sin(t) + 24 * Math.cos(t)) / 2;
+  const turnedDet = { box: { xmin: 80 - hw, ymin: 40 - hh, xmax: 80 + hw, ymax: 40 + hh }, score: 0.9 };
+  const levelDet = { box: { xmin: 40, ymin: 84, xmax: 120, ymax: 96 }, score: 0.9 };
+  const turn = { below: 0.8, above: 0.2, min_deg: 6, min_chars: 2 };
+
+  function fake(answers: number[][][][]) {
+    const feeds: { data: Uint8Array; dims: number[] }[] = [];
+    const s = {
+      tensor: (_t: string, d: Uint8Array, dims: number[]) => ({ data: d, dims }),
+      run: async (_m: string, f: Record<string, { data: Uint8Array; dims: number[] }>) => {
+        feeds.push(f.image);
+        const a = answers.shift();
+        if (!a || a.length !== f.image.dims[0]) throw new Error(`unexpected batch ${f.image.dims}`);
+        return { chars: { data: chars(a.flat()) } };
+      },
+    };
+    return { s: s as unknown as SessionPair, feeds };
+  }
+
+  it('reads an unsure turned plate again through the crop turned level, and keeps the better reading', async () => {
+    expect(Math.abs(plateAngle(img, turnedDet.box) - 15)).toBeLessThanOrEqual(2);
+    const { s, feeds } = fake([[unsure, unsure], [sure('BB')]]);
+    const out = await readPlates(s, img, [turnedDet, levelDet], { ...cfg, turn });
+    // one more call, for the turned plate only (the level one is not turned, whatever its score)
+    expect(feeds.map((f) => f.dims)).toEqual([[2, 8, 24, 3], [1, 8, 24, 3]]);
+    const want = new Uint8Array(8 * 24 * 3);
+    expect(cropTurned(img, turnedDet.box, plateAngle(img, turnedDet.box), cfg.crop_pad, 24, 8, want)).toBe(true);
+    expect(Array.from(feeds[1].data)).toEqual(Array.from(want));
+    expect(out[0].plate).toBe('BB');
+    expect(out[0].candidates.map((c) => c.plate)).toContain('A');
+    expect(out[1].plate).toBe('A');
+  });
+
+  it('ignores a turned reading shorter than min_chars, and leaves sure or too-unsure plates alone', async () => {
+    const short = fake([[unsure], [sure('B')]]);
+    const out = await readPlates(short.s, img, [turnedDet], { ...cfg, turn });
+    expect(short.feeds.length).toBe(2);
+    expect(out[0].plate).toBe('A');
+    const calm = fake([[sure('AB')]]);
+    await readPlates(calm.s, img, [turnedDet], { ...cfg, turn });
+    expect(calm.feeds.length).toBe(1);
+    const floor = fake([[unsure]]);
+    await readPlates(floor.s, img, [turnedDet], { ...cfg, turn: { ...turn, above: 0.6 } });
+    expect(floor.feeds.length).toBe(1);
+  });
+
+  it('shares the second call with the nudged re-reads', async () => {
+    const { s, feeds } = fake([[unsure], [unsure, sure('AB')]]);
+    const out = await readPlates(s, img, [turnedDet], { ...cfg, turn, reread: { below: 0.8, variants: [[0.08, 0, 0, 0]] } });
+    expect(feeds.map((f) => f.dims[0])).toEqual([1, 2]);
+    expect(out[0].plate).toBe('AB');
   });
 });
 

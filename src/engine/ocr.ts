@@ -16,7 +16,7 @@
 import type { Box, Candidate } from '../api/types';
 import type { Detection } from './detect';
 import type { OcrSidecar } from './models';
-import { cropStretch, type RgbaImage } from './preprocess';
+import { cropStretch, cropTurned, plateAngle, turnedSize, type RgbaImage } from './preprocess';
 import type { SessionPair } from './session';
 
 export interface OcrReading {
@@ -109,11 +109,21 @@ export function lookProbs(region: Float32Array | null, index: number, codes: rea
   return out;
 }
 
-/** The OCR input for a set of boxes: `[N, H, W, 3]` uint8. */
-export function cropBatch(img: RgbaImage, boxes: readonly Box[], cfg: OcrSidecar): Uint8Array {
+/** One crop for the reader: the box (`cropStretch`), or the plate in it turned by `deg` degrees (`cropTurned`). */
+export interface CropSpec {
+  box: Box;
+  deg?: number;
+}
+
+/** The OCR input for a set of boxes (or turned crops): `[N, H, W, 3]` uint8. */
+export function cropBatch(img: RgbaImage, crops: readonly (Box | CropSpec)[], cfg: OcrSidecar): Uint8Array {
   const per = cfg.height * cfg.width * 3;
-  const batch = new Uint8Array(boxes.length * per);
-  boxes.forEach((b, i) => cropStretch(img, b, cfg.crop_pad, cfg.width, cfg.height, batch, i * per));
+  const batch = new Uint8Array(crops.length * per);
+  crops.forEach((c, i) => {
+    const spec: CropSpec = 'box' in c ? c : { box: c };
+    const turned = spec.deg !== undefined && cropTurned(img, spec.box, spec.deg, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
+    if (!turned) cropStretch(img, spec.box, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
+  });
   return batch;
 }
 
@@ -149,11 +159,11 @@ export function fuseReadings(reads: readonly OcrReading[], topN = DEFAULT_TOP_N)
   return { plate: best.plate, score: best.score, candidates, lookProbs: best.lookProbs };
 }
 
-/** Reads each box through the OCR model, MAX_BATCH crops per call. */
+/** Reads each crop through the OCR model, MAX_BATCH crops per call. */
 async function readBoxes(
   sessions: SessionPair,
   img: RgbaImage,
-  boxes: readonly Box[],
+  boxes: readonly (Box | CropSpec)[],
   cfg: OcrSidecar,
   topN: number,
 ): Promise<OcrReading[]> {
@@ -176,10 +186,14 @@ async function readBoxes(
 }
 
 /**
- * Reads every detected plate: one OCR call per photo (up to MAX_BATCH plates), and, when the sidecar has a
- * `reread` block, one more call for the plates whose reading scored in [`reread.above`, `reread.below`), through
- * nudged crops (the reader depends on where the box edges fall: docs/engine.md, "The reader's dependence on the
- * box").
+ * Reads every detected plate: one OCR call per photo (up to MAX_BATCH plates), then at most one more for the plates
+ * whose first reading is unsure:
+ * - sidecar `reread`: scored in [`reread.above`, `reread.below`): read again through nudged crops (the reader depends
+ *   on where the box edges fall: docs/engine.md, "The reader's dependence on the box");
+ * - sidecar `turn`: scored in [`turn.above`, `turn.below`) and turned in the photo by `turn.min_deg` or more
+ *   (`plateAngle`): read again through a crop turned level (`cropTurned`); that reading counts only if it has
+ *   `turn.min_chars` characters or more (a crop of a non-plate turned can read as a confident empty plate).
+ * The most confident reading of each plate wins; candidates are merged (`fuseReadings`).
  */
 export async function readPlates(
   sessions: SessionPair,
@@ -190,15 +204,24 @@ export async function readPlates(
 ): Promise<OcrReading[]> {
   const first = await readBoxes(sessions, img, dets.map((d) => d.box), cfg, topN);
   const rr = cfg.reread;
-  if (!rr || rr.variants.length === 0) return first;
-  const above = rr.above ?? 0;
-  const unsure = first.map((r, i) => (r.score < rr.below && r.score >= above ? i : -1)).filter((i) => i >= 0);
-  if (unsure.length === 0) return first;
-  const boxes = unsure.flatMap((i) => rr.variants.map((v) => nudgeBox(dets[i].box, v)));
-  const again = await readBoxes(sessions, img, boxes, cfg, topN);
-  const k = rr.variants.length;
-  unsure.forEach((i, n) => {
-    first[i] = fuseReadings([first[i], ...again.slice(n * k, n * k + k)], topN);
+  const tn = cfg.turn;
+  const jobs: { plate: number; crop: CropSpec; turned: boolean }[] = [];
+  first.forEach((r, i) => {
+    const box = dets[i].box;
+    if (rr && r.score < rr.below && r.score >= (rr.above ?? 0)) {
+      for (const v of rr.variants) jobs.push({ plate: i, crop: { box: nudgeBox(box, v) }, turned: false });
+    }
+    if (tn && r.score < tn.below && r.score >= (tn.above ?? 0)) {
+      const deg = plateAngle(img, box);
+      if (Math.abs(deg) >= tn.min_deg && turnedSize(box, deg)) jobs.push({ plate: i, crop: { box, deg }, turned: true });
+    }
   });
-  return first;
+  if (jobs.length === 0) return first;
+  const again = await readBoxes(sessions, img, jobs.map((j) => j.crop), cfg, topN);
+  const extra = first.map((): OcrReading[] => []);
+  const minChars = tn?.min_chars ?? 0;
+  jobs.forEach((j, n) => {
+    if (!j.turned || again[n].plate.length >= minChars) extra[j.plate].push(again[n]);
+  });
+  return first.map((r, i) => (extra[i].length ? fuseReadings([r, ...extra[i]], topN) : r));
 }

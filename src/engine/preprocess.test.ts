@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropStretch, cropWindow, letterbox, resizeRgbaToRgb, workingSize, WORK_PIXELS, type RgbaImage } from './preprocess';
+import { cropStretch, cropTurned, cropWindow, letterbox, plateAngle, turnedSize, resizeRgbaToRgb, workingSize, WORK_PIXELS, type RgbaImage } from './preprocess';
 
 /** An image whose pixel (x, y) is (R, G, B, A) = f(x, y). */
 function image(width: number, height: number, f: (x: number, y: number) => [number, number, number]): RgbaImage {
@@ -87,6 +87,89 @@ describe('cropStretch', () => {
     cropStretch(grid, { xmin: 7, ymin: 5, xmax: 8, ymax: 6 }, [0, 0], 2, 1, out);
     expect(px(out, 6, 0, 0)).toEqual([68, 50, 7]);
     expect(px(out, 6, 1, 0)).toEqual([70, 50, 7]);
+  });
+});
+
+/** A white photo with a dark bar (a "plate") of w×h px centred at (cx, cy), turned by `deg` (y down), anti-aliased. */
+function turnedBar(width: number, height: number, cx: number, cy: number, w: number, h: number, deg: number): RgbaImage {
+  const t = (deg * Math.PI) / 180;
+  const n = 4; // samples per pixel side
+  return image(width, height, (x, y) => {
+    let dark = 0;
+    for (let sy = 0; sy < n; sy++) {
+      for (let sx = 0; sx < n; sx++) {
+        const dx = x + (sx + 0.5) / n - cx;
+        const dy = y + (sy + 0.5) / n - cy;
+        const u = dx * Math.cos(t) + dy * Math.sin(t);
+        const v = -dx * Math.sin(t) + dy * Math.cos(t);
+        if (Math.abs(u) <= w / 2 && Math.abs(v) <= h / 2) dark++;
+      }
+    }
+    const g = Math.round(230 - (210 * dark) / (n * n));
+    return [g, g, g];
+  });
+}
+
+/** The axis-aligned bounding box of that bar. */
+function barBox(cx: number, cy: number, w: number, h: number, deg: number) {
+  const t = (deg * Math.PI) / 180;
+  const hw = (w * Math.abs(Math.cos(t)) + h * Math.abs(Math.sin(t))) / 2;
+  const hh = (w * Math.abs(Math.sin(t)) + h * Math.abs(Math.cos(t))) / 2;
+  return { xmin: cx - hw, ymin: cy - hh, xmax: cx + hw, ymax: cy + hh };
+}
+
+describe('turned plates: plateAngle, turnedSize, cropTurned', () => {
+  it('measures the turn of a plate-like bar within 2 degrees, either way, and ~0 for a level one', () => {
+    for (const deg of [-25, -12, 0, 9, 20]) {
+      const img = turnedBar(200, 120, 100, 60, 120, 30, deg);
+      expect(Math.abs(plateAngle(img, barBox(100, 60, 120, 30, deg)) - deg)).toBeLessThanOrEqual(2);
+    }
+    // too small a box to tell
+    expect(plateAngle(turnedBar(40, 40, 20, 20, 10, 4, 20), { xmin: 18, ymin: 18, xmax: 22, ymax: 22 })).toBe(0);
+  });
+
+  it('recovers the turned plate\'s own size from its bounding box, and refuses a box too square for the turn', () => {
+    const s = turnedSize(barBox(0, 0, 120, 30, 15), 15)!;
+    expect(s.w).toBeCloseTo(120, 6);
+    expect(s.h).toBeCloseTo(30, 6);
+    expect(turnedSize({ xmin: 0, ymin: 0, xmax: 120, ymax: 30 }, 0)).toEqual({ w: 120, h: 30 });
+    // a level 4:1 plate's box cannot hold a plate turned by 20 degrees
+    expect(turnedSize({ xmin: 0, ymin: 0, xmax: 120, ymax: 30 }, 20)).toBeNull();
+    expect(turnedSize({ xmin: 0, ymin: 0, xmax: 100, ymax: 100 }, 45)).toBeNull();
+  });
+
+  it('at 0 degrees gives the same pixels as cropStretch for a box well inside the photo', () => {
+    const grid = image(40, 30, (x, y) => [(x * 7) % 256, (y * 11) % 256, (x * y) % 256]);
+    const box = { xmin: 8.5, ymin: 6, xmax: 30, ymax: 20.5 };
+    const a = new Uint8Array(16 * 8 * 3);
+    const b = new Uint8Array(16 * 8 * 3);
+    cropStretch(grid, box, [0.06, 0.12], 16, 8, a);
+    expect(cropTurned(grid, box, 0, [0.06, 0.12], 16, 8, b)).toBe(true);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('turns a turned plate level: its crop is dark in the middle rows and light above and below', () => {
+    const deg = 18;
+    const img = turnedBar(240, 160, 120, 80, 140, 34, deg);
+    const box = barBox(120, 80, 140, 34, deg);
+    const W = 40;
+    const H = 16;
+    const level = new Uint8Array(W * H * 3);
+    const straight = new Uint8Array(W * H * 3);
+    expect(cropTurned(img, box, plateAngle(img, box), [0.06, 0.12], W, H, level)).toBe(true);
+    cropStretch(img, box, [0.06, 0.12], W, H, straight);
+    // inner columns (the crop is widened by crop_pad beyond the plate's ends): the turned crop's middle row lies
+    // all on the bar and its top row all off it; in the axis-aligned crop the bar runs corner to corner, so a row
+    // near the top is dark at its left end only
+    const row = (buf: Uint8Array, j: number) => Array.from({ length: W - 12 }, (_, i) => buf[(j * W + i + 6) * 3]);
+    expect(Math.max(...row(level, H / 2))).toBeLessThan(60);
+    expect(Math.min(...row(level, 0))).toBeGreaterThan(180);
+    expect(row(straight, 4)[0]).toBeLessThan(60);
+    expect(row(straight, 4)[W - 13]).toBeGreaterThan(180);
+    // a box that cannot hold the turn writes nothing
+    const none = new Uint8Array(W * H * 3);
+    expect(cropTurned(img, { xmin: 0, ymin: 0, xmax: 120, ymax: 30 }, 20, [0, 0], W, H, none)).toBe(false);
+    expect(none.every((v) => v === 0)).toBe(true);
   });
 });
 

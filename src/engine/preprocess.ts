@@ -521,3 +521,130 @@ export function cropStretch(
     }
   }
 }
+
+/** A turned plate's own width and height (before `pad`), or null when no plate turned by `deg` fits `box`. */
+export function turnedSize(box: Box, deg: number, minAspect = TURN_MIN_ASPECT): { w: number; h: number } | null {
+  // A w×h rectangle turned by t has the bounding box (w|cos t| + h|sin t|) × (w|sin t| + h|cos t|): solved for w, h.
+  const t = (deg * Math.PI) / 180;
+  const c = Math.abs(Math.cos(t));
+  const s = Math.abs(Math.sin(t));
+  const det = c * c - s * s;
+  if (det < 0.05) return null;
+  const bw = box.xmax - box.xmin;
+  const bh = box.ymax - box.ymin;
+  const w = (c * bw - s * bh) / det;
+  const h = (c * bh - s * bw) / det;
+  return w > 0 && h >= minAspect * w ? { w, h } : null;
+}
+
+/** Flattest plate `turnedSize` accepts (height / width): a box too square for the turn gives no crop. */
+export const TURN_MIN_ASPECT = 0.12;
+
+/**
+ * The crop of a plate turned by `deg` degrees in the photo (its long edges run `deg` from the x axis, y down, as
+ * `plateAngle` measures): the rectangle whose axis-aligned bounding box is `box`, widened by `pad` of its own width /
+ * height, sampled along its own axes into `outW`×`outH` RGB (bilinear, edges replicated), so the reader sees the plate
+ * level. At 0° the same pixels as `cropStretch` for a box whose padded window lies inside the photo. Returns false,
+ * writing nothing, when no turned plate fits the box (`turnedSize`).
+ */
+export function cropTurned(
+  img: RgbaImage,
+  box: Box,
+  deg: number,
+  pad: readonly [number, number],
+  outW: number,
+  outH: number,
+  out: Uint8Array,
+  outOffset = 0,
+): boolean {
+  const size = turnedSize(box, deg);
+  if (!size) return false;
+  const { width: sw, height: sh, data } = img;
+  const t = (deg * Math.PI) / 180;
+  const cos = Math.cos(t);
+  const sin = Math.sin(t);
+  const w = size.w * (1 + 2 * pad[0]);
+  const h = size.h * (1 + 2 * pad[1]);
+  const cx = (box.xmin + box.xmax) / 2 - 0.5;
+  const cy = (box.ymin + box.ymax) / 2 - 0.5;
+  let o = outOffset;
+  for (let j = 0; j < outH; j++) {
+    const v = ((j + 0.5) / outH - 0.5) * h;
+    for (let i = 0; i < outW; i++) {
+      const u = ((i + 0.5) / outW - 0.5) * w;
+      const x = cx + cos * u - sin * v;
+      const y = cy + sin * u + cos * v;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const fx = x - x0;
+      const fy = y - y0;
+      const xa = Math.min(sw - 1, Math.max(0, x0)) * 4;
+      const xb = Math.min(sw - 1, Math.max(0, x0 + 1)) * 4;
+      const ra = Math.min(sh - 1, Math.max(0, y0)) * sw * 4;
+      const rb = Math.min(sh - 1, Math.max(0, y0 + 1)) * sw * 4;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = data[ra + xa + ch] + (data[ra + xb + ch] - data[ra + xa + ch]) * fx;
+        const bot = data[rb + xa + ch] + (data[rb + xb + ch] - data[rb + xa + ch]) * fx;
+        const val = top + (bot - top) * fy + 0.5;
+        out[o++] = val <= 0 ? 0 : val >= 255 ? 255 : val | 0;
+      }
+    }
+  }
+  return true;
+}
+
+/** Longest side of the box that `plateAngle` looks at (larger boxes are sampled every few pixels). */
+const ANGLE_SAMPLE = 160;
+
+/**
+ * The direction of the strongest straight edges inside `box` (a plate's borders and character rows), in degrees
+ * from the x axis (y down), folded into [-45, 45): the magnitude-weighted histogram of Sobel edge directions in
+ * 1° bins, smoothed over 5 bins (circularly), its peak (Sobel reads a turn of 10–25° about 1.5° short). 0 for a box
+ * under 6 px on a side or with no edge inside.
+ */
+export function plateAngle(img: RgbaImage, box: Box): number {
+  const x0 = Math.max(0, Math.floor(box.xmin));
+  const y0 = Math.max(0, Math.floor(box.ymin));
+  const x1 = Math.min(img.width, Math.ceil(box.xmax));
+  const y1 = Math.min(img.height, Math.ceil(box.ymax));
+  const step = Math.max(1, Math.floor(Math.max(x1 - x0, y1 - y0) / ANGLE_SAMPLE));
+  const gw = Math.floor((x1 - x0) / step);
+  const gh = Math.floor((y1 - y0) / step);
+  if (gw < 6 || gh < 6) return 0;
+  const gray = new Float32Array(gw * gh);
+  const { width, data } = img;
+  for (let j = 0; j < gh; j++) {
+    for (let i = 0; i < gw; i++) {
+      const p = ((y0 + j * step) * width + x0 + i * step) * 4;
+      gray[j * gw + i] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+    }
+  }
+  const hist = new Float64Array(90);
+  for (let j = 1; j < gh - 1; j++) {
+    for (let i = 1; i < gw - 1; i++) {
+      const k = j * gw + i;
+      const a = gray[k - gw - 1], b = gray[k - gw], c = gray[k - gw + 1];
+      const d = gray[k - 1], f = gray[k + 1];
+      const g = gray[k + gw - 1], hh = gray[k + gw], q = gray[k + gw + 1];
+      const gx = c + 2 * f + q - a - 2 * d - g;
+      const gy = g + 2 * hh + q - a - 2 * b - c;
+      const mag = Math.hypot(gx, gy);
+      if (mag === 0) continue;
+      // an edge runs across its gradient: gradient direction + 90°, folded modulo 90° into [-45, 45)
+      let e = ((((Math.atan2(gy, gx) * 180) / Math.PI + 90) % 90) + 90) % 90;
+      if (e >= 45) e -= 90;
+      hist[Math.min(89, Math.floor(e + 45))] += mag;
+    }
+  }
+  let best = 0;
+  let bestV = -1;
+  for (let k = 0; k < 90; k++) {
+    let v = 0;
+    for (let d = -2; d <= 2; d++) v += hist[(k + d + 90) % 90];
+    if (v > bestV) {
+      bestV = v;
+      best = k;
+    }
+  }
+  return bestV > 0 ? best - 45 + 0.5 : 0;
+}

@@ -24,6 +24,7 @@ def load(ckpt_path):
 
 
 REREAD = {"below": 0.8, "above": 0.4, "variants": [[0.08, 0, 0, 0], [0, 0, 0.08, 0], [0.08, 0.08, 0.08, 0.08]]}
+TURN = {"below": 0.8, "above": 0.2, "min_deg": 6, "min_chars": 3}
 
 
 def export(net, ck, out_dir, name="ocr"):
@@ -43,6 +44,9 @@ def export(net, ck, out_dir, name="ocr"):
         # The engine's second read of unsure plates through nudged crops (models/README.md, docs/engine.md
         # "Reading again"; tuned on the held-out sets with the shipped detector, 2026-12-02).
         "reread": REREAD,
+        # Unsure plates turned in the photo are read again through a crop turned level (docs/engine.md, "Reading
+        # turned plates", 2026-12-03).
+        "turn": TURN,
     }
     with open(os.path.join(out_dir, name + ".json"), "w") as f:
         json.dump(side, f, indent=2)
