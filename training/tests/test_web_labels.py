@@ -34,6 +34,21 @@ class WebLabelsTest(unittest.TestCase):
                 self.assertIn(r["file"], train)  # a training source, not a held-out one
                 self.assertEqual(train[r["file"]]["plates"][r["index"]], r["box"])
 
+    def test_region_labels_are_read_training_plates_with_a_class_of_the_head(self):
+        from training.ocr.region_head import REGION_LABELS
+        labels = splits.read_jsonl(REGION_LABELS)
+        self.assertGreater(len(labels), 150)
+        read = {(r["file"], r["index"]): r["text"] for r in splits.read_jsonl(D.WEB_TRAIN_TEXTS)}
+        held_files = {r["file"] for r in splits.read_jsonl(D.WEB_VAL_TEXTS)}
+        for r in labels:
+            self.assertEqual(read.get((r["file"], r["index"])), r["text"])  # one of the read training plates
+            self.assertNotIn(r["file"], held_files)
+            self.assertIn(r["region"], D.REGIONS)
+        # the label follows the text (region_head.web_labelled): one text, one region
+        by_text = {}
+        for r in labels:
+            self.assertEqual(by_text.setdefault(r["text"], r["region"]), r["region"])
+
     def test_mirrored_tells_a_flipped_photo_from_a_rotated_one(self):
         rng = np.random.default_rng(0)
         a = (rng.random((300, 300, 3)) * 255).astype(np.uint8)
