@@ -115,14 +115,13 @@ export interface CropSpec {
   deg?: number;
 }
 
-/** The OCR input for a set of boxes (or turned crops): `[N, H, W, 3]` uint8. */
-export function cropBatch(img: RgbaImage, crops: readonly (Box | CropSpec)[], cfg: OcrSidecar): Uint8Array {
+/** The OCR input for a set of crops: `[N, H, W, 3]` uint8. */
+export function cropBatch(img: RgbaImage, crops: readonly CropSpec[], cfg: OcrSidecar): Uint8Array {
   const per = cfg.height * cfg.width * 3;
   const batch = new Uint8Array(crops.length * per);
-  crops.forEach((c, i) => {
-    const spec: CropSpec = 'box' in c ? c : { box: c };
-    const turned = spec.deg !== undefined && cropTurned(img, spec.box, spec.deg, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
-    if (!turned) cropStretch(img, spec.box, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
+  crops.forEach(({ box, deg }, i) => {
+    const turned = deg !== undefined && cropTurned(img, box, deg, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
+    if (!turned) cropStretch(img, box, cfg.crop_pad, cfg.width, cfg.height, batch, i * per);
   });
   return batch;
 }
@@ -163,13 +162,13 @@ export function fuseReadings(reads: readonly OcrReading[], topN = DEFAULT_TOP_N)
 async function readBoxes(
   sessions: SessionPair,
   img: RgbaImage,
-  boxes: readonly (Box | CropSpec)[],
+  crops: readonly CropSpec[],
   cfg: OcrSidecar,
   topN: number,
 ): Promise<OcrReading[]> {
   const out: OcrReading[] = [];
-  for (let at = 0; at < boxes.length; at += MAX_BATCH) {
-    const part = boxes.slice(at, at + MAX_BATCH);
+  for (let at = 0; at < crops.length; at += MAX_BATCH) {
+    const part = crops.slice(at, at + MAX_BATCH);
     const batch = cropBatch(img, part, cfg);
     const input = sessions.tensor('uint8', batch, [part.length, cfg.height, cfg.width, 3]);
     const res = await sessions.run('ocr', { [cfg.input || 'image']: input });
@@ -202,18 +201,18 @@ export async function readPlates(
   cfg: OcrSidecar,
   topN = DEFAULT_TOP_N,
 ): Promise<OcrReading[]> {
-  const first = await readBoxes(sessions, img, dets.map((d) => d.box), cfg, topN);
+  const first = await readBoxes(sessions, img, dets.map((d) => ({ box: d.box })), cfg, topN);
   const rr = cfg.reread;
   const tn = cfg.turn;
-  const jobs: { plate: number; crop: CropSpec; turned: boolean }[] = [];
+  const jobs: { plate: number; crop: CropSpec }[] = [];
   first.forEach((r, i) => {
     const box = dets[i].box;
     if (rr && r.score < rr.below && r.score >= (rr.above ?? 0)) {
-      for (const v of rr.variants) jobs.push({ plate: i, crop: { box: nudgeBox(box, v) }, turned: false });
+      for (const v of rr.variants) jobs.push({ plate: i, crop: { box: nudgeBox(box, v) } });
     }
     if (tn && r.score < tn.below && r.score >= (tn.above ?? 0)) {
       const deg = plateAngle(img, box);
-      if (Math.abs(deg) >= tn.min_deg && turnedSize(box, deg)) jobs.push({ plate: i, crop: { box, deg }, turned: true });
+      if (Math.abs(deg) >= tn.min_deg && turnedSize(box, deg)) jobs.push({ plate: i, crop: { box, deg } });
     }
   });
   if (jobs.length === 0) return first;
@@ -221,7 +220,7 @@ export async function readPlates(
   const extra = first.map((): OcrReading[] => []);
   const minChars = tn?.min_chars ?? 0;
   jobs.forEach((j, n) => {
-    if (!j.turned || again[n].plate.length >= minChars) extra[j.plate].push(again[n]);
+    if (j.crop.deg === undefined || again[n].plate.length >= minChars) extra[j.plate].push(again[n]);
   });
   return first.map((r, i) => (extra[i].length ? fuseReadings([r, ...extra[i]], topN) : r));
 }
