@@ -271,7 +271,10 @@ class RealWebPlates:
         return crop(win, box), text
 
     def sample(self, rng):
-        i = rng.integers(len(self.items))
+        return self.sample_item(rng, rng.integers(len(self.items)))
+
+    def sample_item(self, rng, i):
+        """Item i as `sample` gives it: turned / squeezed (`geo`), camera effects, the box jittered or a detector's."""
         win, box, text = self.items[i]
         det = self.det[i]
         if self.geo and rng.random() < self.geo:

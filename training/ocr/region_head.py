@@ -48,7 +48,7 @@ def pooled(net, xs, batch=256):
 def web_labelled(regions):
     """The web-plates training plates (RealWebPlates) and a region index per item, -1 where none was told: each item
     (its other exports included) takes the label of its text."""
-    ds = D.RealWebPlates("train")
+    ds = D.RealWebPlates("train", geo=0.5)  # turned / squeezed half of the time, as the reader's trainer had them
     by_text = {r["text"]: r["region"] for r in splits.read_jsonl(REGION_LABELS)}
     return ds, [regions.index(by_text[t]) if by_text.get(t) in regions else -1 for _, _, t in ds.items]
 
@@ -105,18 +105,8 @@ def main():
 
     web, web_lab = web_labelled(regions)
     idx = [i for i, l in enumerate(web_lab) if l >= 0]
-    crops, labs = [], []
-    for i in idx:
-        for _ in range(a.per_web):
-            win, box, text = web.items[i]
-            if rng.random() < 0.5:
-                win = D.turn(rng, win, box, 4.0)
-                if rng.random() < 0.5:
-                    win = D.squeeze_x(rng, win, lo=0.5)
-            img = D.camera(rng, win, strength=0.5) if rng.random() < 0.5 else win
-            crops.append(D.crop(img, D.jitter(rng, box, 0.10)))
-            labs.append(web_lab[i])
-    web_x, web_r = pooled(net, crops), torch.tensor(labs)
+    crops = [web.sample_item(rng, i)[0] for i in idx for _ in range(a.per_web)]
+    web_x, web_r = pooled(net, crops), torch.tensor([web_lab[i] for i in idx for _ in range(a.per_web)])
     wv = D.RealWebPlates("val")
     val_codes = {r["text"]: r.get("region") for r in splits.read_jsonl(D.WEB_VAL_TEXTS)}
     wv_items = [(i, val_codes[t]) for i, (_, _, t) in enumerate(wv.items) if val_codes.get(t)]
